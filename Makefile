@@ -1,0 +1,74 @@
+# consulta — one non-recursive Makefile.
+#   make            build build/consulta
+#   make demo       install what is missing, build, run a whole consultation
+#   make check      install what is missing, build, run every test (ASan+UBSan)
+#   make fuzz       build the libFuzzer targets (clang-14) and fuzz each briefly
+#   make format     clang-format the tree
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wformat=2 -Wvla -Wimplicit-fallthrough
+WERROR   ?= -Werror
+PKGS     := libsodium jansson nettle gmp
+CPPFLAGS += -Iinclude -MMD -MP -D_GNU_SOURCE
+ifdef SAN
+CFLAGS   := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS  += -fsanitize=address,undefined
+endif
+ALLFLAGS  = -std=c17 $(WARN) $(WERROR) $(CFLAGS) -pthread
+LIBS     := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lgmp -lm -pthread
+B        := build$(if $(SAN),-san)
+TESTDATA ?= $(abspath ../shared/testdata)
+
+LIB_SRC  := $(sort $(wildcard src/*/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o)
+CLI_OBJ  := $(patsubst %.c,$(B)/%.o,$(sort $(wildcard cli/*.c)))
+TESTS    := $(patsubst tests/%.c,$(B)/tests/%,$(sort $(wildcard tests/test_*.c)))
+FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
+REPLAYS  := $(patsubst fuzz/%.c,$(B)/fuzz/replay_%,$(FUZZ_SRC))
+
+all: $(B)/consulta
+.PHONY: all deps demo check check-long test fuzz format lint clean
+
+$(LIB_OBJ) $(TESTS:=.o) $(REPLAYS:$(B)/fuzz/replay_%=$(B)/fuzz/%.o): CPPFLAGS += -Isrc
+$(B)/libconsulta.a: $(LIB_OBJ) ; $(AR) rcs $@ $^
+$(B)/consulta: $(CLI_OBJ) $(B)/libconsulta.a ; $(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+$(B)/tests/%: $(B)/tests/%.o $(B)/libconsulta.a ; $(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+$(B)/fuzz/replay_%: $(B)/fuzz/%.o $(B)/fuzz/replay.o $(B)/libconsulta.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALLFLAGS) -c -o $@ $<
+
+deps:
+	@scripts/install-deps
+
+# Unit tests, fuzz-corpus replays and the cross-checks with belenios-tool;
+# every runner prints "N passed, N failed" and tests/run adds them up.
+test: $(TESTS) $(REPLAYS) $(B)/consulta
+	@CNS_TESTDATA=$(TESTDATA) CNS_BIN=$(abspath $(B)/consulta) tests/run $(TESTS) $(REPLAYS) \
+	  $(sort $(wildcard tests/cross_*.sh))
+
+check: deps
+	@$(MAKE) --no-print-directory SAN=1 test
+
+check-long: deps
+	@$(MAKE) --no-print-directory SAN=1 test CNS_LONG=1
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/demo build/consulta
+
+fuzz:
+	@$(MAKE) --no-print-directory -f fuzz/fuzz.mk
+
+format:
+	clang-format -i $(wildcard include/*/*.h src/*/*.[ch] cli/*.[ch] tests/*.[ch] fuzz/*.c)
+
+lint:
+	clang-format --dry-run --Werror $(wildcard include/*/*.h src/*/*.[ch] cli/*.[ch] tests/*.[ch] fuzz/*.c)
+
+clean:
+	rm -rf build build-san build-fuzz
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TESTS:=.d) $(REPLAYS:$(B)/fuzz/replay_%=$(B)/fuzz/%.d)

@@ -1,0 +1,160 @@
+/* The public group interface (consulta/group.h): dispatch to the vtable. */
+#include <string.h>
+
+#include <sodium.h>
+
+#include "group/internal.h"
+
+const cns_group *cns_group_by_name(const char *name)
+{
+    static const cns_group *const groups[] = {&cns_group_ff2048, &cns_group_ed25519,
+                                              &cns_group_ristretto255};
+    if (name == NULL)
+        return NULL;
+    for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++) {
+        if (strcmp(groups[i]->name, name) == 0)
+            return groups[i];
+    }
+    return NULL;
+}
+
+const char *cns_group_name(const cns_group *group)
+{
+    return group->name;
+}
+
+void cns_group_generator(const cns_group *group, cns_elt *out)
+{
+    group->generator(out);
+}
+
+void cns_group_identity(const cns_group *group, cns_elt *out)
+{
+    group->identity(out);
+}
+
+cns_err cns_elt_from_text(const cns_group *group, cns_elt *out, const char *text, size_t len)
+{
+    return group->from_text(out, text, len);
+}
+
+size_t cns_elt_to_text(const cns_group *group, char *out, size_t cap, const cns_elt *a)
+{
+    return group->to_text(out, cap, a);
+}
+
+size_t cns_elt_bytes(const cns_group *group)
+{
+    return group->elt_bytes;
+}
+
+void cns_elt_encode(const cns_group *group, unsigned char *out, const cns_elt *a)
+{
+    group->encode(out, a);
+}
+
+cns_err cns_elt_decode(const cns_group *group, cns_elt *out, const unsigned char *in, size_t len)
+{
+    return group->decode(out, in, len);
+}
+
+void cns_elt_mul(const cns_group *group, cns_elt *out, const cns_elt *a, const cns_elt *b)
+{
+    group->mul(out, a, b);
+}
+
+void cns_elt_div(const cns_group *group, cns_elt *out, const cns_elt *a, const cns_elt *b)
+{
+    group->div(out, a, b);
+}
+
+void cns_elt_pow(const cns_group *group, cns_elt *out, const cns_elt *a, const cns_scalar *k)
+{
+    group->pow(out, a, k);
+}
+
+void cns_elt_pow_public(const cns_group *group, cns_elt *out, const cns_elt *a,
+                        const cns_scalar *k)
+{
+    group->pow_public(out, a, k);
+}
+
+void cns_group_pow_g(const cns_group *group, cns_elt *out, const cns_scalar *k)
+{
+    group->pow_g(out, k);
+}
+
+cns_err cns_elt_multi_pow(const cns_group *group, cns_elt *out, const cns_elt *bases,
+                          const cns_scalar *exps, size_t n)
+{
+    return group->multi_pow(out, bases, exps, n);
+}
+
+bool cns_elt_eq(const cns_group *group, const cns_elt *a, const cns_elt *b)
+{
+    return group->eq(a, b);
+}
+
+void cns_group_order(const cns_group *group, unsigned char out[CNS_SCALAR_BYTES])
+{
+    group->order(out);
+}
+
+void cns_scalar_from_digest(const cns_group *group, cns_scalar *out,
+                            const unsigned char digest[32])
+{
+    group->scalar_reduce_be(out, digest, 32);
+}
+
+void cns_scalar_from_u64(const cns_group *group, cns_scalar *out, uint64_t v)
+{
+    unsigned char be[8];
+    for (int i = 7; i >= 0; i--) {
+        be[i] = (unsigned char)(v & 0xff);
+        v >>= 8;
+    }
+    group->scalar_reduce_be(out, be, sizeof be);
+}
+
+void cns_scalar_random(const cns_group *group, cns_scalar *out)
+{
+    group->scalar_random(out);
+}
+
+void cns_scalar_add(const cns_group *group, cns_scalar *out, const cns_scalar *a,
+                    const cns_scalar *b)
+{
+    group->scalar_add(out, a, b);
+}
+
+void cns_scalar_sub(const cns_group *group, cns_scalar *out, const cns_scalar *a,
+                    const cns_scalar *b)
+{
+    group->scalar_sub(out, a, b);
+}
+
+void cns_scalar_mul(const cns_group *group, cns_scalar *out, const cns_scalar *a,
+                    const cns_scalar *b)
+{
+    group->scalar_mul(out, a, b);
+}
+
+void cns_scalar_neg(const cns_group *group, cns_scalar *out, const cns_scalar *a)
+{
+    group->scalar_neg(out, a);
+}
+
+cns_err cns_scalar_inv(const cns_group *group, cns_scalar *out, const cns_scalar *a)
+{
+    return group->scalar_inv(out, a);
+}
+
+bool cns_scalar_eq(const cns_scalar *a, const cns_scalar *b)
+{
+    return sodium_memcmp(a->le, b->le, CNS_SCALAR_BYTES) == 0;
+}
+
+bool cns_scalar_is_zero(const cns_scalar *a)
+{
+    return sodium_is_zero(a->le, CNS_SCALAR_BYTES) == 1;
+}
