@@ -58,6 +58,10 @@ cns_err cns_diag_prefix(cns_diag *diag, cns_err err, const char *fmt, ...)
     va_end(ap);
     memcpy(old, diag->text, sizeof old);
     old[sizeof old - 1] = '\0';
-    snprintf(diag->text, sizeof diag->text, "%s%s", prefix, old);
+    size_t plen = strlen(prefix);
+    size_t olen = strnlen(old, sizeof diag->text - 1 - plen);
+    memcpy(diag->text, prefix, plen);
+    memcpy(diag->text + plen, old, olen);
+    diag->text[plen + olen] = '\0';
     return err;
 }
