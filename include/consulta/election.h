@@ -1,0 +1,73 @@
+/*
+ * consulta — the election definition (election.json, Belenios spec 2.0 §4.10):
+ * questions, group, public key, uuid; and its fingerprint φ, which every
+ * ballot and decryption proof is bound to.
+ *
+ * THREAD SAFETY: a parsed election is immutable; share it freely.
+ */
+#ifndef CONSULTA_ELECTION_H
+#define CONSULTA_ELECTION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "consulta/error.h"
+#include "consulta/group.h"
+
+/* Base64 (no padding) of a SHA-256 digest, plus NUL. */
+#define CNS_HASH_B64_BYTES 44
+
+/* A homomorphic question (spec 2.0 §4.9.1). */
+typedef struct cns_question {
+    char *question; /* the question's text */
+    char **answers; /* n_answers texts */
+    size_t n_answers;
+    int min, max; /* how many answers a non-blank vote selects */
+    int blank;    /* -1: no "blank" field; 0: "blank":false; 1: blank vote allowed */
+} cns_question;
+
+typedef struct cns_election cns_election;
+
+/*
+ * Parse election.json (len bytes, without the trailing newline of the file)
+ * and check it: known group, valid public key, questions within limits
+ * (1 ≤ n_answers, 0 ≤ min ≤ max ≤ n_answers), uuid syntax, canonical form.
+ * OUT: *out, freed with cns_election_free. bytes are copied.
+ * Errors: CNS_ERR_DECODE, CNS_ERR_INVALID, CNS_ERR_LIMIT, CNS_ERR_NOMEM.
+ */
+CNS_NODISCARD cns_err cns_election_parse(cns_election **out, const char *bytes, size_t len,
+                                         cns_diag *diag);
+
+/* Free an election; NULL is fine. */
+void cns_election_free(cns_election *election);
+
+/* The election's group, public key y, uuid, name and description (borrowed). */
+const cns_group *cns_election_group(const cns_election *election);
+const cns_elt *cns_election_public_key(const cns_election *election);
+const char *cns_election_uuid(const cns_election *election);
+const char *cns_election_name(const cns_election *election);
+
+/* φ: Base64 without padding of SHA-256 over the election's bytes (borrowed). */
+const char *cns_election_fingerprint(const cns_election *election);
+
+/* The canonical bytes of election.json (borrowed; no trailing newline). */
+const char *cns_election_bytes(const cns_election *election, size_t *len);
+
+size_t cns_election_question_count(const cns_election *election);
+const cns_question *cns_election_question(const cns_election *election, size_t i);
+
+/* Number of ciphertexts an answer to q carries: n_answers, plus 1 if blank is allowed. */
+size_t cns_question_width(const cns_question *q);
+
+/*
+ * Make election.json from a template {"description","name","questions"} (as
+ * given to belenios-tool setup make-election), a uuid, a group and the
+ * election public key. OUT: *json (malloc'd, NUL-terminated, caller frees),
+ * *len. The template is checked as cns_election_parse checks questions.
+ */
+CNS_NODISCARD cns_err cns_election_make(char **json, size_t *len, const char *template_json,
+                                        size_t template_len, const char *uuid,
+                                        const cns_group *group, const cns_elt *public_key,
+                                        cns_diag *diag);
+
+#endif

@@ -1,0 +1,67 @@
+/* The parsed ballot, shared by the ballot module and the tally. Internal. */
+#ifndef CONSULTA_BALLOT_INTERNAL_H
+#define CONSULTA_BALLOT_INTERNAL_H
+
+#include <stdbool.h>
+
+#include "consulta/ballot.h"
+#include "core/buf.h"
+#include "crypto/crypto.h"
+
+/* One encrypted answer to a homomorphic question. */
+typedef struct cns_answer {
+    size_t width;               /* ciphertexts: answers, plus the blank flag if allowed */
+    cns_ciphertext *choices;    /* width */
+    cns_proof (*individual)[2]; /* width 0/1 proofs */
+    cns_proof *overall;         /* n_overall */
+    size_t n_overall;
+    bool has_blank_proof;
+    cns_proof blank[2];
+} cns_answer;
+
+struct cns_ballot {
+    char *bytes; /* the ballot as received or made (canonical) */
+    size_t len;
+    cns_elt credential;
+    cns_answer *answers; /* one per question */
+    size_t n_answers;
+    char signature_hash[CNS_HASH_B64_BYTES];
+    cns_proof signature;
+};
+
+/* The ciphertexts of the ballot's answer to question q (cns_question_width of them). */
+const cns_ciphertext *cns_ballot_ciphertexts(const cns_ballot *ballot, size_t q);
+
+/* Allocate the answers of a ballot for this election (zeroed, shapes set). */
+CNS_NODISCARD cns_err cns_ballot_alloc(cns_ballot **out, const cns_election *election);
+
+/*
+ * Write the ballot without its signature, then (if signed) with it. The
+ * unsigned form is what the signature's hash covers: the same object with
+ * the "signature" field left out.
+ */
+void cns_ballot_write(cns_buf *buf, const cns_election *election, const cns_ballot *ballot,
+                      bool with_signature);
+
+/* Number of proofs in overall_proof for q: max−min+1, plus 1 if blank is allowed. */
+size_t cns_question_overall_count(const cns_question *q);
+
+/* Append S0 = "φ|credential", or S = "S0|α1,β1,…" for one answer, to a proof's hash. */
+void cns_ballot_put_s0(cns_fs *fs, const cns_election *election, const cns_elt *credential);
+void cns_ballot_put_s(cns_fs *fs, const cns_election *election, const cns_elt *credential,
+                      const cns_answer *answer);
+
+/*
+ * The statements (branches) of each proof of one answer, as spec 2.0
+ * §4.11–4.13 define them; make and verify share them. branches has room for
+ * cns_question_overall_count(q) (≥ 2) entries.
+ */
+void cns_branches_individual(const cns_group *group, cns_branch branches[2],
+                             const cns_ciphertext *c);
+void cns_branches_overall(const cns_group *group, cns_branch *branches, const cns_question *q,
+                          const cns_answer *answer);
+void cns_branches_blank(const cns_group *group, cns_branch branches[2], const cns_answer *answer);
+/* OUT: the product of the answer's ciphertexts for the answers proper (not the blank flag). */
+void cns_answer_sum(const cns_group *group, cns_ciphertext *sum, const cns_answer *answer);
+
+#endif

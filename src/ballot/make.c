@@ -1,0 +1,160 @@
+/* Making a ballot (consulta/ballot.h): encryption, proofs, signature. */
+#include <stdlib.h>
+
+#include <sodium.h>
+
+#include "ballot/internal.h"
+#include "consulta/limits.h"
+#include "core/hash.h"
+
+/* Secrets of one answer while it is being made; wiped afterwards. */
+typedef struct nonces {
+    cns_scalar r[CNS_MAX_ANSWERS + 1]; /* one per ciphertext */
+    cns_scalar sum;                    /* Σ r over the answers proper */
+} nonces;
+
+/* Encrypt each value of one answer and prove it is 0 or 1. CT in the values. */
+static void encrypt_answer(const cns_election *election, cns_answer *a, nonces *n,
+                           const unsigned char *values, const cns_elt *credential)
+{
+    const cns_group *group = cns_election_group(election);
+    const cns_elt *y = cns_election_public_key(election);
+    size_t first = a->has_blank_proof ? 1 : 0;
+    cns_branch branches[2];
+    cns_scalar m;
+    cns_fs fs;
+
+    cns_scalar_from_u64(group, &n->sum, 0);
+    for (size_t j = 0; j < a->width; j++) {
+        cns_scalar_random(group, &n->r[j]);
+        cns_scalar_from_u64(group, &m, values[j]);
+        cns_elgamal_encrypt(group, &a->choices[j], y, &n->r[j], &m);
+        if (j >= first)
+            cns_scalar_add(group, &n->sum, &n->sum, &n->r[j]);
+        cns_fs_init(&fs, "prove|");
+        cns_ballot_put_s0(&fs, election, credential);
+        cns_fs_str(&fs, "|");
+        cns_fs_elt(&fs, group, &a->choices[j].alpha);
+        cns_fs_str(&fs, ",");
+        cns_fs_elt(&fs, group, &a->choices[j].beta);
+        cns_fs_str(&fs, "|");
+        cns_branches_individual(group, branches, &a->choices[j]);
+        cns_disj_prove(group, a->individual[j], y, branches, 2, values[j], &n->r[j], &fs);
+    }
+    sodium_memzero(&m, sizeof m);
+}
+
+/* The overall (and blank) proofs of one answer. CT in the values. */
+static void prove_answer(const cns_election *election, const cns_question *q, cns_answer *a,
+                         const nonces *n, const unsigned char *values, const cns_elt *credential,
+                         cns_branch *branches)
+{
+    const cns_group *group = cns_election_group(election);
+    const cns_elt *y = cns_election_public_key(election);
+    size_t first = a->has_blank_proof ? 1 : 0;
+    size_t selected = 0;
+    cns_fs fs;
+
+    for (size_t j = first; j < a->width; j++)
+        selected += values[j];
+    if (!a->has_blank_proof) {
+        cns_ciphertext sum;
+        cns_answer_sum(group, &sum, a);
+        cns_fs_init(&fs, "prove|");
+        cns_ballot_put_s(&fs, election, credential, a);
+        cns_fs_str(&fs, "|");
+        cns_fs_elt(&fs, group, &sum.alpha);
+        cns_fs_str(&fs, ",");
+        cns_fs_elt(&fs, group, &sum.beta);
+        cns_fs_str(&fs, "|");
+        cns_branches_overall(group, branches, q, a);
+        cns_disj_prove(group, a->overall, y, branches, a->n_overall, selected - (size_t)q->min,
+                       &n->sum, &fs);
+        return;
+    }
+    /* Blank allowed: values[0] is the blank flag; the real branch and its nonce follow it. */
+    unsigned blank = values[0];
+    cns_scalar r = n->sum;
+    cns_scalar_cmov(&r, &n->r[0], blank ^ 1u);
+    cns_fs_init(&fs, "bproof0|");
+    cns_ballot_put_s(&fs, election, credential, a);
+    cns_fs_str(&fs, "|");
+    cns_branches_blank(group, branches, a);
+    cns_disj_prove(group, a->blank, y, branches, 2, blank, &r, &fs);
+
+    /* overall: branch 0 is "blank", branch 1 + (selected − min) the real count otherwise */
+    size_t real = (1 + selected - (size_t)q->min) & ((size_t)0 - (size_t)(blank ^ 1u));
+    cns_scalar_cmov(&r, &n->r[0], 1);
+    cns_scalar_cmov(&r, &n->sum, blank ^ 1u);
+    cns_fs_init(&fs, "bproof1|");
+    cns_ballot_put_s(&fs, election, credential, a);
+    cns_fs_str(&fs, "|");
+    cns_branches_overall(group, branches, q, a);
+    cns_disj_prove(group, a->overall, y, branches, a->n_overall, real, &r, &fs);
+    sodium_memzero(&r, sizeof r);
+}
+
+/* Sign: hash the unsigned ballot, prove knowledge of the credential secret. */
+static cns_err sign(cns_ballot *b, const cns_election *election, const cns_scalar *secret)
+{
+    cns_buf buf;
+    cns_fs fs;
+    cns_buf_init(&buf, CNS_MAX_BALLOT_BYTES);
+    cns_ballot_write(&buf, election, b, false);
+    cns_err err = cns_buf_status(&buf);
+    if (err == CNS_OK) {
+        cns_hash_b64(b->signature_hash, buf.data, buf.len);
+        cns_fs_init(&fs, "sig|");
+        cns_fs_str(&fs, b->signature_hash);
+        cns_fs_str(&fs, "|");
+        cns_schnorr_prove(cns_election_group(election), &b->signature, secret, &fs);
+    }
+    cns_buf_free(&buf);
+    return err;
+}
+
+cns_err cns_ballot_make(char **json, size_t *len, const cns_election *election,
+                        const cns_scalar *credential_secret, const cns_choices *choices,
+                        cns_diag *diag)
+{
+    const cns_group *group = cns_election_group(election);
+    cns_ballot *b = NULL;
+    nonces *n = NULL;
+    cns_branch *branches = NULL;
+    cns_buf buf;
+    size_t at = 0;
+
+    *json = NULL;
+    cns_buf_init(&buf, CNS_MAX_BALLOT_BYTES);
+    cns_err err = cns_choices_check(choices, election, diag);
+    if (err != CNS_OK)
+        goto done;
+    err = cns_ballot_alloc(&b, election);
+    n = sodium_malloc(sizeof *n);
+    branches = calloc(CNS_MAX_ANSWERS + 2, sizeof *branches);
+    if (err == CNS_OK && (n == NULL || branches == NULL))
+        err = CNS_ERR_NOMEM;
+    if (err != CNS_OK)
+        goto done;
+    cns_group_pow_g(group, &b->credential, credential_secret);
+    for (size_t i = 0; i < b->n_answers; i++) {
+        const cns_question *q = cns_election_question(election, i);
+        encrypt_answer(election, &b->answers[i], n, choices->values + at, &b->credential);
+        prove_answer(election, q, &b->answers[i], n, choices->values + at, &b->credential,
+                     branches);
+        at += b->answers[i].width;
+    }
+    err = sign(b, election, credential_secret);
+    if (err != CNS_OK)
+        goto done;
+    cns_ballot_write(&buf, election, b, true);
+    *json = cns_buf_take(&buf, len);
+    err = *json ? CNS_OK : CNS_ERR_NOMEM;
+done:
+    if (n != NULL)
+        sodium_free(n); /* sodium_free wipes */
+    free(branches);
+    cns_ballot_free(b);
+    cns_buf_free(&buf);
+    return err;
+}

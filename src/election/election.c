@@ -1,0 +1,351 @@
+/* The election definition (consulta/election.h). */
+#include "consulta/election.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "consulta/base58.h"
+#include "consulta/limits.h"
+#include "core/hash.h"
+#include "record/json.h"
+
+struct cns_election {
+    char *bytes; /* canonical election.json */
+    size_t len;
+    const cns_group *group;
+    cns_elt public_key;
+    char *description, *name, *uuid;
+    char fingerprint[CNS_HASH_B64_BYTES];
+    cns_question *questions;
+    size_t n_questions;
+};
+
+static char *dup_n(const char *s, size_t len)
+{
+    char *d = malloc(len + 1);
+    if (d != NULL) {
+        memcpy(d, s, len);
+        d[len] = '\0';
+    }
+    return d;
+}
+
+static void questions_free(cns_question *qs, size_t n)
+{
+    for (size_t i = 0; qs != NULL && i < n; i++) {
+        for (size_t j = 0; j < qs[i].n_answers; j++)
+            free(qs[i].answers[j]);
+        free(qs[i].answers);
+        free(qs[i].question);
+    }
+    free(qs);
+}
+
+void cns_election_free(cns_election *e)
+{
+    if (e == NULL)
+        return;
+    questions_free(e->questions, e->n_questions);
+    free(e->bytes);
+    free(e->description);
+    free(e->name);
+    free(e->uuid);
+    free(e);
+}
+
+/* Parse one homomorphic question object into q (q zeroed by the caller). */
+static cns_err parse_question(cns_question *q, const json_t *v, size_t index, cns_diag *diag)
+{
+    static const char *const keys[] = {"answers", "?blank", "min", "max", "question"};
+    char what[64];
+    long long min, max;
+    const char *text;
+    size_t text_len;
+
+    snprintf(what, sizeof what, "question %zu", index + 1);
+    if (json_is_object(v) && json_object_get(v, "type") != NULL)
+        return cns_diag_set(diag, CNS_ERR_INVALID,
+                            "%s: non-homomorphic questions are not supported", what);
+    cns_err err = cns_jr_fields(v, keys, 5, what, diag);
+    if (err != CNS_OK)
+        return err;
+    const json_t *answers = json_object_get(v, "answers");
+    size_t n = json_array_size(answers);
+    if (!json_is_array(answers) || n == 0)
+        return cns_diag_set(diag, CNS_ERR_INVALID, "%s: \"answers\" must be a non-empty array",
+                            what);
+    if (n > CNS_MAX_ANSWERS)
+        return cns_diag_set(diag, CNS_ERR_LIMIT, "%s: %zu answers, at most %d allowed", what, n,
+                            CNS_MAX_ANSWERS);
+    const json_t *blank = json_object_get(v, "blank");
+    if (blank != NULL && !json_is_boolean(blank))
+        return cns_diag_set(diag, CNS_ERR_DECODE, "%s: \"blank\" must be true or false", what);
+    q->blank = blank == NULL ? -1 : json_is_true(blank);
+    err = cns_jr_int(v, "min", 0, (long long)n, &min, what, diag);
+    if (err == CNS_OK)
+        err = cns_jr_int(v, "max", min, (long long)n, &max, what, diag);
+    if (err == CNS_OK)
+        err = cns_jr_string(v, "question", &text, &text_len, what, diag);
+    if (err != CNS_OK)
+        return err;
+    q->min = (int)min;
+    q->max = (int)max;
+    q->question = dup_n(text, text_len);
+    q->answers = calloc(n, sizeof *q->answers);
+    if (q->question == NULL || q->answers == NULL)
+        return CNS_ERR_NOMEM;
+    for (size_t j = 0; j < n; j++) {
+        const json_t *a = json_array_get(answers, j);
+        if (!json_is_string(a))
+            return cns_diag_set(diag, CNS_ERR_DECODE, "%s: answer %zu must be a string", what,
+                                j + 1);
+        q->answers[j] = dup_n(json_string_value(a), json_string_length(a));
+        if (q->answers[j] == NULL)
+            return CNS_ERR_NOMEM;
+        q->n_answers = j + 1;
+    }
+    return CNS_OK;
+}
+
+static cns_err parse_questions(cns_question **out, size_t *count, const json_t *v, cns_diag *diag)
+{
+    size_t n = json_array_size(v);
+    if (!json_is_array(v) || n == 0)
+        return cns_diag_set(diag, CNS_ERR_INVALID, "\"questions\" must be a non-empty array");
+    if (n > CNS_MAX_QUESTIONS)
+        return cns_diag_set(diag, CNS_ERR_LIMIT, "%zu questions, at most %d allowed", n,
+                            CNS_MAX_QUESTIONS);
+    *out = calloc(n, sizeof **out);
+    if (*out == NULL)
+        return CNS_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        *count = i + 1;
+        cns_err err = parse_question(&(*out)[i], json_array_get(v, i), i, diag);
+        if (err != CNS_OK)
+            return err;
+    }
+    return CNS_OK;
+}
+
+static void write_questions(cns_buf *b, const cns_question *qs, size_t n)
+{
+    cns_buf_puts(b, "[");
+    for (size_t i = 0; i < n; i++) {
+        const cns_question *q = &qs[i];
+        cns_buf_puts(b, i ? ",{" : "{");
+        cns_jw_key(b, "answers");
+        cns_buf_puts(b, "[");
+        for (size_t j = 0; j < q->n_answers; j++) {
+            if (j > 0)
+                cns_buf_puts(b, ",");
+            cns_jw_cstr(b, q->answers[j]);
+        }
+        cns_buf_puts(b, "]");
+        if (q->blank >= 0)
+            cns_buf_puts(b, q->blank ? ",\"blank\":true" : ",\"blank\":false");
+        cns_buf_printf(b, ",\"min\":%d,\"max\":%d,", q->min, q->max);
+        cns_jw_key(b, "question");
+        cns_jw_cstr(b, q->question);
+        cns_buf_puts(b, "}");
+    }
+    cns_buf_puts(b, "]");
+}
+
+static void write_election(cns_buf *b, const cns_election *e)
+{
+    cns_buf_puts(b, "{\"version\":1,");
+    cns_jw_key(b, "description");
+    cns_jw_cstr(b, e->description);
+    cns_buf_puts(b, ",");
+    cns_jw_key(b, "name");
+    cns_jw_cstr(b, e->name);
+    cns_buf_puts(b, ",");
+    cns_jw_key(b, "group");
+    cns_jw_cstr(b, cns_group_name(e->group));
+    cns_buf_puts(b, ",");
+    cns_jw_key(b, "public_key");
+    cns_jw_elt(b, e->group, &e->public_key);
+    cns_buf_puts(b, ",");
+    cns_jw_key(b, "questions");
+    write_questions(b, e->questions, e->n_questions);
+    cns_buf_puts(b, ",");
+    cns_jw_key(b, "uuid");
+    cns_jw_cstr(b, e->uuid);
+    cns_buf_puts(b, "}");
+}
+
+/* Copy obj[key] (a string, checked present) into *out. */
+static cns_err take_string(char **out, const json_t *obj, const char *key, const char *what,
+                           cns_diag *diag)
+{
+    const char *s;
+    size_t len;
+    cns_err err = cns_jr_string(obj, key, &s, &len, what, diag);
+    if (err != CNS_OK)
+        return err;
+    if (strlen(s) != len)
+        return cns_diag_set(diag, CNS_ERR_DECODE, "%s: \"%s\" contains a NUL character", what, key);
+    *out = dup_n(s, len);
+    return *out ? CNS_OK : CNS_ERR_NOMEM;
+}
+
+static cns_err parse_fields(cns_election *e, const json_t *root, cns_diag *diag)
+{
+    static const char *const keys[] = {"version",    "description", "name", "group",
+                                       "public_key", "questions",   "uuid"};
+    const char *what = "election";
+    const char *group_name;
+    long long version;
+    cns_err err = cns_jr_fields(root, keys, 7, what, diag);
+    if (err == CNS_OK)
+        err = cns_jr_int(root, "version", 1, 1, &version, what, diag);
+    if (err == CNS_OK)
+        err = cns_jr_string(root, "group", &group_name, NULL, what, diag);
+    if (err != CNS_OK)
+        return err;
+    e->group = cns_group_by_name(group_name);
+    if (e->group == NULL)
+        return cns_diag_set(diag, CNS_ERR_INVALID,
+                            "election: unknown group \"%s\" (accepted: BELENIOS-2048, Ed25519, "
+                            "ristretto255)",
+                            group_name);
+    err = cns_jr_elt(e->group, json_object_get(root, "public_key"), &e->public_key,
+                     "election: public_key", diag);
+    if (err == CNS_OK)
+        err = take_string(&e->description, root, "description", what, diag);
+    if (err == CNS_OK)
+        err = take_string(&e->name, root, "name", what, diag);
+    if (err == CNS_OK)
+        err = take_string(&e->uuid, root, "uuid", what, diag);
+    if (err == CNS_OK)
+        err = cns_base58_uuid_check(e->uuid, strlen(e->uuid), diag);
+    if (err == CNS_OK)
+        err = parse_questions(&e->questions, &e->n_questions, json_object_get(root, "questions"),
+                              diag);
+    return err;
+}
+
+cns_err cns_election_parse(cns_election **out, const char *bytes, size_t len, cns_diag *diag)
+{
+    json_t *root = NULL;
+    cns_buf b;
+    cns_election *e = calloc(1, sizeof *e);
+    cns_err err = CNS_ERR_NOMEM;
+
+    cns_buf_init(&b, CNS_MAX_ELECTION_BYTES);
+    *out = NULL;
+    if (e == NULL)
+        goto done;
+    if (len > CNS_MAX_ELECTION_BYTES) {
+        err = cns_diag_set(diag, CNS_ERR_LIMIT, "election: %zu bytes, at most %u allowed", len,
+                           CNS_MAX_ELECTION_BYTES);
+        goto done;
+    }
+    err = cns_jr_parse(&root, bytes, len, "election", diag);
+    if (err == CNS_OK)
+        err = parse_fields(e, root, diag);
+    if (err != CNS_OK)
+        goto done;
+    write_election(&b, e);
+    err = cns_jr_canonical(bytes, len, &b, "election", diag);
+    if (err != CNS_OK)
+        goto done;
+    e->bytes = cns_buf_take(&b, &e->len);
+    if (e->bytes == NULL) {
+        err = CNS_ERR_NOMEM;
+        goto done;
+    }
+    cns_hash_b64(e->fingerprint, e->bytes, e->len);
+    *out = e;
+    e = NULL;
+done:
+    json_decref(root);
+    cns_buf_free(&b);
+    cns_election_free(e);
+    return err;
+}
+
+cns_err cns_election_make(char **json, size_t *len, const char *template_json, size_t template_len,
+                          const char *uuid, const cns_group *group, const cns_elt *public_key,
+                          cns_diag *diag)
+{
+    static const char *const keys[] = {"description", "name", "questions"};
+    json_t *root = NULL;
+    cns_buf b;
+    cns_election e = {.group = group, .public_key = *public_key};
+    cns_err err;
+
+    cns_buf_init(&b, CNS_MAX_ELECTION_BYTES);
+    *json = NULL;
+    err = cns_jr_parse(&root, template_json, template_len, "template", diag);
+    if (err == CNS_OK)
+        err = cns_jr_fields(root, keys, 3, "template", diag);
+    if (err == CNS_OK)
+        err = take_string(&e.description, root, "description", "template", diag);
+    if (err == CNS_OK)
+        err = take_string(&e.name, root, "name", "template", diag);
+    if (err == CNS_OK)
+        err = cns_base58_uuid_check(uuid, strlen(uuid), diag);
+    if (err == CNS_OK)
+        err =
+            parse_questions(&e.questions, &e.n_questions, json_object_get(root, "questions"), diag);
+    if (err != CNS_OK)
+        goto done;
+    e.uuid = (char *)uuid;
+    write_election(&b, &e);
+    *json = cns_buf_take(&b, len);
+    err = *json ? CNS_OK : CNS_ERR_NOMEM;
+done:
+    json_decref(root);
+    cns_buf_free(&b);
+    questions_free(e.questions, e.n_questions);
+    free(e.description);
+    free(e.name);
+    return err;
+}
+
+const cns_group *cns_election_group(const cns_election *e)
+{
+    return e->group;
+}
+
+const cns_elt *cns_election_public_key(const cns_election *e)
+{
+    return &e->public_key;
+}
+
+const char *cns_election_uuid(const cns_election *e)
+{
+    return e->uuid;
+}
+
+const char *cns_election_name(const cns_election *e)
+{
+    return e->name;
+}
+
+const char *cns_election_fingerprint(const cns_election *e)
+{
+    return e->fingerprint;
+}
+
+const char *cns_election_bytes(const cns_election *e, size_t *len)
+{
+    *len = e->len;
+    return e->bytes;
+}
+
+size_t cns_election_question_count(const cns_election *e)
+{
+    return e->n_questions;
+}
+
+const cns_question *cns_election_question(const cns_election *e, size_t i)
+{
+    return &e->questions[i];
+}
+
+size_t cns_question_width(const cns_question *q)
+{
+    return q->n_answers + (q->blank == 1 ? 1 : 0);
+}
