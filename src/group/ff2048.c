@@ -1,0 +1,471 @@
+/*
+ * The "BELENIOS-2048" group (spec 2.0 §5.1): the subgroup of order q (256
+ * bits) of the multiplicative group modulo the 2048-bit prime p, on GMP.
+ *
+ * An element x (1 ≤ x < p, x^q = 1) is stored as 32 little-endian 64-bit
+ * limbs filling cns_elt.opaque; the representation is unique, so equality is
+ * memcmp. Its text form is canonical decimal, its byte encoding 256 bytes
+ * big-endian. Scalars are integers mod q, 4 limbs in computations.
+ *
+ * Everything a secret can reach (pow, pow_g, mul, the scalar operations) uses
+ * GMP's mpn_sec_* functions, whose timing and memory accesses depend on the
+ * operand sizes only; their scratch space is on the stack and wiped.
+ */
+#include <string.h>
+
+#include <gmp.h>
+#include <sodium.h>
+
+#include "group/internal.h"
+#include "group/text.h"
+
+#define N             32  /* limbs of p and of an element */
+#define QN            4   /* limbs of q and of a scalar */
+#define P_DIGITS      617 /* decimal digits of p */
+#define EXP_BITS      256 /* exponents are scalars, < q < 2^256 */
+#define SCRATCH_LIMBS 1024
+
+_Static_assert(GMP_NUMB_BITS == 64 && GMP_NAIL_BITS == 0, "64-bit GMP limbs without nails");
+_Static_assert(N * sizeof(mp_limb_t) == CNS_ELT_STORAGE_BYTES, "an element fills cns_elt");
+_Static_assert(QN * sizeof(mp_limb_t) == CNS_SCALAR_BYTES, "a scalar is 4 limbs");
+
+/* p, g, q of spec 2.0 §5.1, as little-endian limbs (checked by tests/test_group.c). */
+static const mp_limb_t P[N] = {
+    0xd9cec4157646e64f, 0x1e59e0e6351e051e, 0xb44f6cef17d70730, 0x878affa2375e2999,
+    0x6a4ccfa04ee4008f, 0x555bc810941e021b, 0xcb5de0acf66a3882, 0x0e7992d0f18cc759,
+    0x82d8c31911acdd4a, 0xe3fada9e010840d0, 0x9aa8599411d998d3, 0x7f18fb1a8bc85827,
+    0xbbb29c9ec3099b60, 0x6b006517d6f6747e, 0xd7229abe93a188b4, 0xa3e14dfa9b2162f4,
+    0x6b4fe17d8d47e843, 0x7ebc15a349fa318a, 0x0a4091d8fa447f6c, 0x07435012768a2cdd,
+    0x27a5022ddd8912d1, 0x3fb8c3aabfff12ce, 0x30c6e82ac36de1ae, 0x07dd973f9c53e509,
+    0xa2f85e0fb11c0ede, 0x06e092a495af8d79, 0x421f514ed40bfd4c, 0x1e6d36856b428030,
+    0x2791811d21fc35f2, 0xb7dc7ef3a791b686, 0xe39e568fccdffb0f, 0xa3ef2d011fefb1b6,
+};
+static const mp_limb_t G[N] = {
+    0xcf284308f1d7e653, 0x41e1c91fe3823f4b, 0x743d663f42d853c0, 0x47aa680d43771902,
+    0xac638f5f34100d2d, 0xb7aeff04867d8724, 0x3ac8b72fd04e0991, 0x22127b6cbba44d45,
+    0x3731ae4268d60d7f, 0xc4ff49b1964c4a91, 0xd2dde0ce514e0927, 0x60a7ea574a61f552,
+    0xf74b7a1615a274ba, 0x1b9e519edcee8bb0, 0x65f397c6b870df8c, 0x6aef1be365fdd901,
+    0xdf9c2458570b06d2, 0x88fdb1a3381a697f, 0x8fe5fb9cf9fdb8ea, 0x643e673fd9d215fc,
+    0xfd4f10d5b1a356a8, 0xd4bc04e29f3748ae, 0x301b894236823fe1, 0x541e5219e0d0d094,
+    0x8262ee68a0e92cea, 0xd9d8976f01d95a1c, 0x5a9dfd001d26ba31, 0x988b98c259597f9c,
+    0xe781878a52230a51, 0x31fd1c5807b61fb1, 0xd7caa3a78a42415e, 0x1307c1ab5f295885,
+};
+static const mp_limb_t Q[QN] = {
+    0xe20263387d55c491,
+    0xf0fa90c2168bc709,
+    0xf4daa0f2579db7f2,
+    0xadb6066a73522565,
+};
+
+/* ---- scratch space for mpn_sec_* ------------------------------------------- */
+
+/*
+ * The stack buffer covers what GMP 6 asks for at these sizes (at most a few
+ * hundred limbs); should a GMP ask for more, GMP's own allocator is used,
+ * which like every GMP allocation aborts when memory is exhausted.
+ */
+typedef struct scratch {
+    mp_limb_t *p;
+    size_t n;
+    mp_limb_t stack[SCRATCH_LIMBS];
+} scratch;
+
+static mp_limb_t *scratch_get(scratch *s, mp_size_t itch)
+{
+    void *(*alloc)(size_t);
+
+    s->n = (size_t)itch;
+    s->p = s->stack;
+    if (s->n > SCRATCH_LIMBS) {
+        mp_get_memory_functions(&alloc, NULL, NULL);
+        s->p = alloc(s->n * sizeof(mp_limb_t));
+    }
+    return s->p;
+}
+
+/* Wipe what the computation left in the scratch space, and free it if allocated. */
+static void scratch_release(scratch *s)
+{
+    void (*release)(void *, size_t);
+
+    sodium_memzero(s->p, s->n * sizeof(mp_limb_t));
+    if (s->p != s->stack) {
+        mp_get_memory_functions(NULL, NULL, &release);
+        release(s->p, s->n * sizeof(mp_limb_t));
+    }
+}
+
+/* ---- elements -------------------------------------------------------------------- */
+
+static void load(mp_limb_t x[N], const cns_elt *a)
+{
+    memcpy(x, a->opaque, N * sizeof(mp_limb_t));
+}
+
+static void store(cns_elt *out, const mp_limb_t x[N])
+{
+    memcpy(out->opaque, x, N * sizeof(mp_limb_t));
+}
+
+/* x = the value of z, which must be below 2^2048. */
+static void from_mpz(mp_limb_t x[N], const mpz_t z)
+{
+    size_t n = mpz_size(z);
+
+    memset(x, 0, N * sizeof(mp_limb_t));
+    memcpy(x, mpz_limbs_read(z), n * sizeof(mp_limb_t));
+}
+
+static void generator(cns_elt *out)
+{
+    store(out, G);
+}
+
+static void identity(cns_elt *out)
+{
+    mp_limb_t one[N] = {1};
+    store(out, one);
+}
+
+static bool in_subgroup(const mp_limb_t x[N])
+{
+    mpz_t r, xz, qz, pz;
+    bool ok;
+
+    mpz_init(r);
+    mpz_powm(r, mpz_roinit_n(xz, x, N), mpz_roinit_n(qz, Q, QN), mpz_roinit_n(pz, P, N));
+    ok = mpz_cmp_ui(r, 1) == 0;
+    mpz_clear(r);
+    return ok;
+}
+
+/* Accept x iff 1 ≤ x < p and x^q = 1 (mod p). */
+static cns_err check(const mp_limb_t x[N])
+{
+    if (mpn_zero_p(x, N) || mpn_cmp(x, P, N) >= 0 || !in_subgroup(x))
+        return CNS_ERR_INVALID;
+    return CNS_OK;
+}
+
+static cns_err from_text(cns_elt *out, const char *text, size_t len)
+{
+    unsigned char digits[P_DIGITS];
+    mp_limb_t x[N + 2] = {0}; /* mpn_set_str may write one limb beyond 2^2048 */
+    cns_err err;
+
+    if (!cns_text_decimal(len <= P_DIGITS ? digits : NULL, text, len))
+        return CNS_ERR_DECODE;
+    if (len > P_DIGITS) /* canonical digits, but of a value above p */
+        return CNS_ERR_INVALID;
+    if (mpn_set_str(x, digits, len, 10) > N)
+        return CNS_ERR_INVALID;
+    err = check(x);
+    if (err == CNS_OK)
+        store(out, x);
+    return err;
+}
+
+static size_t to_text(char *out, size_t cap, const cns_elt *a)
+{
+    unsigned char digits[P_DIGITS + 2]; /* mpn_get_str: digits of 2^2048 − 1, plus one */
+    mp_limb_t x[N];
+    mp_size_t n = N;
+
+    load(x, a);
+    while (n > 1 && x[n - 1] == 0)
+        n--;
+    return cns_text_put_decimal(out, cap, digits, mpn_get_str(digits, 10, x, n));
+}
+
+static void encode(unsigned char *out, const cns_elt *a)
+{
+    mp_limb_t x[N];
+
+    load(x, a);
+    for (size_t i = 0; i < N * 8; i++)
+        out[N * 8 - 1 - i] = (unsigned char)(x[i / 8] >> (8 * (i % 8)));
+}
+
+static cns_err decode(cns_elt *out, const unsigned char *in, size_t len)
+{
+    mp_limb_t x[N] = {0};
+    cns_err err;
+
+    if (len != N * 8)
+        return CNS_ERR_DECODE;
+    for (size_t i = 0; i < N * 8; i++)
+        x[i / 8] |= (mp_limb_t)in[N * 8 - 1 - i] << (8 * (i % 8));
+    err = check(x);
+    if (err == CNS_OK)
+        store(out, x);
+    return err;
+}
+
+/* r = a·b mod p. CT: mpn_sec_mul and mpn_sec_div_r. r may alias a or b. */
+static void mulmod(mp_limb_t r[N], const mp_limb_t a[N], const mp_limb_t b[N])
+{
+    mp_limb_t prod[2 * N];
+    mp_size_t itch = mpn_sec_mul_itch(N, N);
+    scratch s;
+
+    if (mpn_sec_div_r_itch(2 * N, N) > itch)
+        itch = mpn_sec_div_r_itch(2 * N, N);
+    scratch_get(&s, itch);
+    mpn_sec_mul(prod, a, N, b, N, s.p);
+    mpn_sec_div_r(prod, 2 * N, P, N, s.p);
+    scratch_release(&s);
+    memcpy(r, prod, N * sizeof(mp_limb_t));
+    sodium_memzero(prod, sizeof prod);
+}
+
+static void mul(cns_elt *out, const cns_elt *a, const cns_elt *b)
+{
+    mp_limb_t x[N], y[N];
+
+    load(x, a);
+    load(y, b);
+    mulmod(x, x, y);
+    store(out, x);
+}
+
+/* Variable time in b (mpz_invert); the product is as mul. */
+static void div_(cns_elt *out, const cns_elt *a, const cns_elt *b)
+{
+    mp_limb_t x[N], y[N];
+    mpz_t inv, yz, pz;
+
+    load(x, a);
+    load(y, b);
+    mpz_init(inv);
+    mpz_invert(inv, mpz_roinit_n(yz, y, N), mpz_roinit_n(pz, P, N)); /* b ≠ 0: invertible */
+    from_mpz(y, inv);
+    mpz_clear(inv);
+    mulmod(x, x, y);
+    store(out, x);
+}
+
+static void scalar_load(mp_limb_t x[QN], const cns_scalar *k)
+{
+    for (int i = 0; i < QN; i++) {
+        x[i] = 0;
+        for (int j = 7; j >= 0; j--)
+            x[i] = x[i] << 8 | k->le[8 * i + j];
+    }
+}
+
+static void scalar_store(cns_scalar *out, const mp_limb_t x[QN])
+{
+    for (int i = 0; i < QN * 8; i++)
+        out->le[i] = (unsigned char)(x[i / 8] >> (8 * (i % 8)));
+}
+
+/*
+ * CT: mpn_sec_powm with the exponent length fixed at 256 bits (it handles
+ * k = 0), so neither the value nor the size of k shows.
+ */
+static void pow_(cns_elt *out, const cns_elt *a, const cns_scalar *k)
+{
+    mp_limb_t base[N], e[QN], r[N];
+    scratch s;
+
+    load(base, a);
+    scalar_load(e, k);
+    scratch_get(&s, mpn_sec_powm_itch(N, EXP_BITS, N));
+    mpn_sec_powm(r, base, N, e, EXP_BITS, P, N, s.p);
+    scratch_release(&s);
+    sodium_memzero(e, sizeof e);
+    store(out, r);
+}
+
+/* Variable time (mpz_powm): k is public. */
+static void pow_public(cns_elt *out, const cns_elt *a, const cns_scalar *k)
+{
+    mp_limb_t base[N], e[QN], r[N];
+    mpz_t rz, bz, ez, pz;
+
+    load(base, a);
+    scalar_load(e, k);
+    mpz_init(rz);
+    mpz_powm(rz, mpz_roinit_n(bz, base, N), mpz_roinit_n(ez, e, QN), mpz_roinit_n(pz, P, N));
+    from_mpz(r, rz);
+    mpz_clear(rz);
+    store(out, r);
+}
+
+/* CT: as pow_. */
+static void pow_g(cns_elt *out, const cns_scalar *k)
+{
+    cns_elt g;
+
+    generator(&g);
+    pow_(out, &g, k);
+}
+
+/* Simple product of powers; a later change brings Straus/Pippenger. */
+static cns_err multi_pow(cns_elt *out, const cns_elt *bases, const cns_scalar *exps, size_t n)
+{
+    cns_elt acc, t;
+
+    identity(&acc);
+    for (size_t i = 0; i < n; i++) {
+        pow_public(&t, &bases[i], &exps[i]);
+        mul(&acc, &acc, &t);
+    }
+    *out = acc;
+    return CNS_OK;
+}
+
+static bool eq(const cns_elt *a, const cns_elt *b)
+{
+    return memcmp(a->opaque, b->opaque, N * sizeof(mp_limb_t)) == 0;
+}
+
+/* ---- scalars modulo q ------------------------------------------------------- */
+
+static void order(unsigned char out[CNS_SCALAR_BYTES])
+{
+    cns_scalar q;
+
+    scalar_store(&q, Q);
+    memcpy(out, q.le, CNS_SCALAR_BYTES);
+}
+
+/*
+ * OUT: be (len bytes, big-endian, any length) mod q, by Horner's rule in
+ * steps of 32 bytes: acc = acc·2^256 + chunk mod q. The first chunk is the
+ * len mod 32 leading bytes. CT: constant time in be (the loop depends on len).
+ */
+static void scalar_reduce_be(cns_scalar *out, const unsigned char *be, size_t len)
+{
+    mp_limb_t wide[2 * QN], acc[QN] = {0};
+    size_t chunk = len % 32 != 0 ? len % 32 : 32;
+    scratch s;
+
+    scratch_get(&s, mpn_sec_div_r_itch(2 * QN, QN));
+    for (size_t pos = 0; pos < len; pos += chunk, chunk = 32) {
+        memset(wide, 0, sizeof wide);
+        for (size_t i = 0; i < chunk; i++)
+            wide[i / 8] |= (mp_limb_t)be[pos + chunk - 1 - i] << (8 * (i % 8));
+        memcpy(wide + QN, acc, sizeof acc);
+        mpn_sec_div_r(wide, 2 * QN, Q, QN, s.p);
+        memcpy(acc, wide, sizeof acc);
+    }
+    scratch_release(&s);
+    scalar_store(out, acc);
+    sodium_memzero(wide, sizeof wide);
+    sodium_memzero(acc, sizeof acc);
+}
+
+/* CT: carries and borrows are masks (mpn_cnd_*), never branches. */
+static void scalar_add(cns_scalar *out, const cns_scalar *a, const cns_scalar *b)
+{
+    mp_limb_t x[QN], y[QN], t[QN], carry, borrow;
+
+    scalar_load(x, a);
+    scalar_load(y, b);
+    carry = mpn_add_n(x, x, y, QN);
+    borrow = mpn_sub_n(t, x, Q, QN);
+    /* x + y ≥ q iff the sum carried out or x − q did not borrow */
+    mpn_cnd_sub_n(carry | (borrow ^ 1), x, x, Q, QN);
+    scalar_store(out, x);
+    sodium_memzero(x, sizeof x);
+    sodium_memzero(y, sizeof y);
+    sodium_memzero(t, sizeof t);
+}
+
+/* CT: as scalar_add. */
+static void scalar_sub(cns_scalar *out, const cns_scalar *a, const cns_scalar *b)
+{
+    mp_limb_t x[QN], y[QN], borrow;
+
+    scalar_load(x, a);
+    scalar_load(y, b);
+    borrow = mpn_sub_n(x, x, y, QN);
+    mpn_cnd_add_n(borrow, x, x, Q, QN);
+    scalar_store(out, x);
+    sodium_memzero(x, sizeof x);
+    sodium_memzero(y, sizeof y);
+}
+
+/* CT: as scalar_add. */
+static void scalar_neg(cns_scalar *out, const cns_scalar *a)
+{
+    static const cns_scalar zero;
+    scalar_sub(out, &zero, a);
+}
+
+/* CT: mpn_sec_mul and mpn_sec_div_r. */
+static void scalar_mul(cns_scalar *out, const cns_scalar *a, const cns_scalar *b)
+{
+    mp_limb_t x[QN], y[QN], prod[2 * QN];
+    mp_size_t itch = mpn_sec_mul_itch(QN, QN);
+    scratch s;
+
+    if (mpn_sec_div_r_itch(2 * QN, QN) > itch)
+        itch = mpn_sec_div_r_itch(2 * QN, QN);
+    scalar_load(x, a);
+    scalar_load(y, b);
+    scratch_get(&s, itch);
+    mpn_sec_mul(prod, x, QN, y, QN, s.p);
+    mpn_sec_div_r(prod, 2 * QN, Q, QN, s.p);
+    scratch_release(&s);
+    scalar_store(out, prod);
+    sodium_memzero(x, sizeof x);
+    sodium_memzero(y, sizeof y);
+    sodium_memzero(prod, sizeof prod);
+}
+
+/* CT: mpn_sec_invert; only whether a = 0 shows (in the result). */
+static cns_err scalar_inv(cns_scalar *out, const cns_scalar *a)
+{
+    mp_limb_t x[QN], r[QN];
+    cns_err err = CNS_OK;
+    scratch s;
+
+    scalar_load(x, a);
+    scratch_get(&s, mpn_sec_invert_itch(QN));
+    if (mpn_sec_invert(r, x, Q, QN, 2 * QN * GMP_NUMB_BITS, s.p))
+        scalar_store(out, r);
+    else
+        err = CNS_ERR_INVALID;
+    scratch_release(&s);
+    sodium_memzero(x, sizeof x);
+    sodium_memzero(r, sizeof r);
+    return err;
+}
+
+/* 512 random bits reduced mod q: the bias is below 2^-256. */
+static void scalar_random(cns_scalar *out)
+{
+    unsigned char buf[64];
+
+    randombytes_buf(buf, sizeof buf);
+    scalar_reduce_be(out, buf, sizeof buf);
+    sodium_memzero(buf, sizeof buf);
+}
+
+const cns_group cns_group_ff2048 = {
+    .name = "BELENIOS-2048",
+    .elt_bytes = N * 8,
+    .generator = generator,
+    .identity = identity,
+    .from_text = from_text,
+    .to_text = to_text,
+    .encode = encode,
+    .decode = decode,
+    .mul = mul,
+    .div = div_,
+    .pow = pow_,
+    .pow_public = pow_public,
+    .pow_g = pow_g,
+    .multi_pow = multi_pow,
+    .eq = eq,
+    .order = order,
+    .scalar_reduce_be = scalar_reduce_be,
+    .scalar_add = scalar_add,
+    .scalar_sub = scalar_sub,
+    .scalar_mul = scalar_mul,
+    .scalar_neg = scalar_neg,
+    .scalar_inv = scalar_inv,
+    .scalar_random = scalar_random,
+};
