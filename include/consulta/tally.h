@@ -31,6 +31,13 @@ void cns_tally_free(cns_tally *tally);
  */
 CNS_NODISCARD cns_err cns_tally_add(cns_tally *tally, const cns_ballot *ballot, uint64_t weight);
 
+/*
+ * Take a ballot back out (divide by its ciphertexts raised to weight): for a
+ * ballot superseded by a revote after it was added.
+ * Errors: CNS_ERR_INVALID if the tally holds no ballot or less weight.
+ */
+CNS_NODISCARD cns_err cns_tally_remove(cns_tally *tally, const cns_ballot *ballot, uint64_t weight);
+
 /* Multiply the partial tally src into dst (same election). */
 CNS_NODISCARD cns_err cns_tally_merge(cns_tally *dst, const cns_tally *src);
 

@@ -56,15 +56,12 @@ void cns_tally_free(cns_tally *t)
     free(t);
 }
 
-cns_err cns_tally_add(cns_tally *t, const cns_ballot *ballot, uint64_t weight)
+/* Multiply (or divide, when remove) the tally by a ballot's ciphertexts^weight. */
+static void fold_ballot(cns_tally *t, const cns_ballot *ballot, uint64_t weight, bool remove)
 {
-    if (weight == 0 || weight > CNS_MAX_WEIGHT)
-        return CNS_ERR_INVALID;
-    if (t->total_weight > UINT64_MAX - weight)
-        return CNS_ERR_LIMIT;
     cns_scalar w;
-    cns_scalar_from_u64(t->group, &w, weight);
     size_t at = 0;
+    cns_scalar_from_u64(t->group, &w, weight);
     for (size_t q = 0; q < t->shape.n_questions; q++) {
         const cns_ciphertext *c = cns_ballot_ciphertexts(ballot, q);
         for (size_t j = 0; j < t->shape.widths[q]; j++, at++) {
@@ -73,11 +70,35 @@ cns_err cns_tally_add(cns_tally *t, const cns_ballot *ballot, uint64_t weight)
                 cns_elt_pow_public(t->group, &x.alpha, &c[j].alpha, &w);
                 cns_elt_pow_public(t->group, &x.beta, &c[j].beta, &w);
             }
-            cns_ciphertext_mul(t->group, &t->cells[at], &t->cells[at], &x);
+            if (remove) {
+                cns_elt_div(t->group, &t->cells[at].alpha, &t->cells[at].alpha, &x.alpha);
+                cns_elt_div(t->group, &t->cells[at].beta, &t->cells[at].beta, &x.beta);
+            } else {
+                cns_ciphertext_mul(t->group, &t->cells[at], &t->cells[at], &x);
+            }
         }
     }
+}
+
+cns_err cns_tally_add(cns_tally *t, const cns_ballot *ballot, uint64_t weight)
+{
+    if (weight == 0 || weight > CNS_MAX_WEIGHT)
+        return CNS_ERR_INVALID;
+    if (t->total_weight > UINT64_MAX - weight)
+        return CNS_ERR_LIMIT;
+    fold_ballot(t, ballot, weight, false);
     t->num_tallied++;
     t->total_weight += weight;
+    return CNS_OK;
+}
+
+cns_err cns_tally_remove(cns_tally *t, const cns_ballot *ballot, uint64_t weight)
+{
+    if (weight == 0 || t->num_tallied == 0 || t->total_weight < weight)
+        return CNS_ERR_INVALID;
+    fold_ballot(t, ballot, weight, true);
+    t->num_tallied--;
+    t->total_weight -= weight;
     return CNS_OK;
 }
 

@@ -1,0 +1,45 @@
+/*
+ * The auditor on whole records: the reference boards made by belenios-tool
+ * 2.0 (BELENIOS-2048) and Belenios 2.1 (Ed25519) verify and give their
+ * recorded result; tampered boards are refused, each with its error.
+ */
+#include <sodium.h>
+
+#include "check.h"
+#include "consulta/audit.h"
+#include "util.h"
+
+static const char recorded_result[] = "{\"result\":[[1,11,8],[2,4,4,6,4]]}";
+
+static void test_reference(const char *bel)
+{
+    char path[1024];
+    cns_audit_report report;
+    cns_diag diag = {{0}};
+    snprintf(path, sizeof path, "%s/%s", testdata_dir(), bel);
+    cns_err err = cns_audit_record(&report, path, NULL, NULL, &diag);
+    CHECK_OK(err);
+    if (err != CNS_OK)
+        fprintf(stderr, "%s: %s\n", bel, diag.text);
+    CHECK(report.ballots == 20);
+    CHECK(report.counted == 20);
+    CHECK(report.credentials == 20);
+    CHECK(report.tallied && report.has_result);
+    if (report.has_result) {
+        char *json = NULL;
+        size_t len;
+        CHECK_OK(cns_result_write(&report.result, &json, &len));
+        CHECK(json != NULL && strcmp(json, recorded_result) == 0);
+        free(json);
+    }
+    cns_audit_report_free(&report);
+}
+
+int main(void)
+{
+    if (sodium_init() < 0)
+        return 1;
+    test_reference("belenios-2.0-ff/ejrMrFDogJEHkZ.bel");
+    test_reference("belenios-2.1-ed25519/roEZNrAz8upuV8.bel");
+    return CHECK_DONE();
+}
