@@ -980,6 +980,9 @@ static void test_writer(void)
     free(bd.b.p);
     CHECK_ERR(cns_archive_writer_open(&w, path, &diag), CNS_ERR_INVALID);
     CHECK(w == NULL);
+    /* The head of a refused board is that of its valid part. */
+    CHECK_ERR(cns_archive_head_of_file(&head, path, &diag), CNS_ERR_INVALID);
+    CHECK(head.has_event && head.height == 1 && head.entries == 9);
     CHECK_ERR(cns_archive_writer_open(&w, "/nonexistent/x.bel", &diag), CNS_ERR_IO);
     CHECK_ERR(cns_archive_head_of_file(&head, tmpdir, &diag), CNS_ERR_IO);
     CHECK_CONTAINS(diag.text, "not a regular file");

@@ -199,7 +199,8 @@ void cns_archive_reader_free(cns_archive_reader *reader);
 
 /*
  * Read and check the whole archive at path (no flags: every hash checked).
- * OUT: *head. Errors: those of cns_archive_reader_next and _open.
+ * OUT: *head; on a failure, the head of the valid part before the bad entry.
+ * Errors: those of cns_archive_reader_next and _open.
  */
 CNS_NODISCARD cns_err cns_archive_head_of_file(cns_archive_head *head, const char *path,
                                                cns_diag *diag);

@@ -1015,6 +1015,7 @@ static cns_err read_through(const char *path, cns_archive_head *head, const cns_
     cns_archive_entry e;
     bool found = old == NULL || !old->has_event;
     cns_err err = cns_archive_reader_open(&r, path, 0, diag);
+    memset(head, 0, sizeof *head);
     if (err != CNS_OK)
         goto done;
     while ((err = cns_archive_reader_next(r, &e, diag)) == CNS_OK && e.kind != CNS_ARCHIVE_END) {
@@ -1042,6 +1043,8 @@ static cns_err read_through(const char *path, cns_archive_head *head, const cns_
                            " (it ends at %s)",
                            old->height, head->has_event ? "a lower height" : "no event");
 done:
+    if (r != NULL)
+        cns_archive_reader_head(r, head);
     cns_archive_reader_free(r);
     return err;
 }
