@@ -18,6 +18,7 @@
 #include "check.h"
 #include "consulta/group.h"
 #include "consulta/trustees.h"
+#include "core/buf.h"
 #include "election/trustees_internal.h"
 #include "record/json.h"
 #include "util.h"
@@ -272,6 +273,273 @@ done:
     free(polys);
 }
 
+/* ---- ceremonies made by consulta -------------------------------------------------------- */
+
+#define N 3
+
+/* One whole ceremony, every artefact kept so that tests can tamper with it. */
+struct cer {
+    const cns_group *group;
+    size_t t;
+    char seeds[N][CNS_SEED_LEN + 1];
+    char ids[N][CNS_CERT_ID_BYTES];
+    cns_buf certs, polys, voutputs; /* as the .jsons files: one line each */
+    char *vinputs[N];
+    size_t vinput_len[N];
+    char *params;
+    size_t params_len;
+    char *dkeys[N];
+    size_t dkey_len[N];
+};
+
+static void cer_init(struct cer *c, const cns_group *group, size_t t)
+{
+    memset(c, 0, sizeof *c);
+    c->group = group;
+    c->t = t;
+    cns_buf_init(&c->certs, CNS_TR_MAX_BYTES);
+    cns_buf_init(&c->polys, CNS_TR_MAX_BYTES);
+    cns_buf_init(&c->voutputs, CNS_TR_MAX_BYTES);
+}
+
+static void cer_free(struct cer *c)
+{
+    cns_buf_free(&c->certs);
+    cns_buf_free(&c->polys);
+    cns_buf_free(&c->voutputs);
+    for (size_t i = 0; i < N; i++) {
+        free(c->vinputs[i]);
+        free(c->dkeys[i]);
+    }
+    free(c->params);
+    sodium_memzero(c->seeds, sizeof c->seeds);
+}
+
+static void put_line(cns_buf *b, const char *s, size_t len)
+{
+    cns_buf_put(b, s, len);
+    cns_buf_put(b, "\n", 1);
+}
+
+/* Step 1 for every trustee. */
+static void cer_step1(struct cer *c)
+{
+    cns_diag diag = {{0}};
+    for (size_t i = 0; i < N; i++) {
+        char *cert = NULL;
+        size_t len;
+        CHECK_OK(cns_threshold_seed_new(c->seeds[i]));
+        CHECK(strlen(c->seeds[i]) == CNS_SEED_LEN);
+        CHECK_OK(cns_threshold_cert_make(&cert, &len, c->ids[i], c->group, c->seeds[i],
+                                         CNS_SEED_LEN, &diag));
+        if (cert != NULL)
+            put_line(&c->certs, cert, len);
+        free(cert);
+    }
+}
+
+/* Step 3 for every trustee (each with its own view of the certificates). */
+static void cer_step3(struct cer *c)
+{
+    cns_diag diag = {{0}};
+    for (size_t i = 0; i < N; i++) {
+        cns_ceremony *mine = NULL;
+        char *poly = NULL;
+        size_t len, at = N;
+        CHECK_OK(cns_ceremony_new(&mine, c->group, c->certs.data, c->certs.len, &diag));
+        if (mine == NULL)
+            continue;
+        CHECK_OK(cns_ceremony_find(&at, mine, c->seeds[i], CNS_SEED_LEN, &diag));
+        CHECK(at == i);
+        CHECK_OK(cns_ceremony_polynomial_make(&poly, &len, mine, c->seeds[i], CNS_SEED_LEN, c->t,
+                                              &diag));
+        if (poly != NULL)
+            put_line(&c->polys, poly, len);
+        free(poly);
+        cns_ceremony_free(mine);
+    }
+}
+
+/* Step 4 (server). Returns the error of loading the polynomials. */
+static cns_err cer_step4(struct cer *c, cns_diag *diag)
+{
+    cns_ceremony *server = NULL;
+    cns_err err = cns_ceremony_new(&server, c->group, c->certs.data, c->certs.len, diag);
+    if (err == CNS_OK)
+        err = cns_ceremony_polynomials_load(server, c->polys.data, c->polys.len, diag);
+    for (size_t j = 0; err == CNS_OK && j < N; j++) {
+        free(c->vinputs[j]);
+        err = cns_ceremony_vinput_make(&c->vinputs[j], &c->vinput_len[j], server, j, diag);
+    }
+    cns_ceremony_free(server);
+    return err;
+}
+
+/* Step 5 for trustee j. */
+static cns_err cer_step5_one(struct cer *c, size_t j, cns_diag *diag)
+{
+    cns_ceremony *mine = NULL;
+    char *vout = NULL;
+    size_t len;
+    cns_err err = cns_ceremony_new(&mine, c->group, c->certs.data, c->certs.len, diag);
+    if (err == CNS_OK)
+        err = cns_ceremony_voutput_make(&vout, &len, mine, c->seeds[j], CNS_SEED_LEN, c->vinputs[j],
+                                        c->vinput_len[j], diag);
+    if (err == CNS_OK)
+        put_line(&c->voutputs, vout, len);
+    free(vout);
+    cns_ceremony_free(mine);
+    return err;
+}
+
+/* Step 6 (server). */
+static cns_err cer_step6(struct cer *c, cns_diag *diag)
+{
+    cns_ceremony *server = NULL;
+    cns_err err = cns_ceremony_new(&server, c->group, c->certs.data, c->certs.len, diag);
+    if (err == CNS_OK)
+        err = cns_ceremony_polynomials_load(server, c->polys.data, c->polys.len, diag);
+    if (err == CNS_OK)
+        err = cns_ceremony_voutputs_load(server, c->voutputs.data, c->voutputs.len, diag);
+    if (err == CNS_OK)
+        err = cns_ceremony_params_make(&c->params, &c->params_len, server, diag);
+    for (size_t j = 0; err == CNS_OK && j < N; j++) {
+        size_t len;
+        const char *dkey = cns_ceremony_dkey(server, j, &len);
+        c->dkeys[j] = dkey != NULL ? strndup(dkey, len) : NULL;
+        c->dkey_len[j] = len;
+        CHECK(c->dkeys[j] != NULL);
+    }
+    cns_ceremony_free(server);
+    return err;
+}
+
+/* The whole ceremony; every step must succeed. */
+static bool cer_run(struct cer *c)
+{
+    cns_diag diag = {{0}};
+    cer_step1(c);
+    cer_step3(c);
+    cns_err err = cer_step4(c, &diag);
+    CHECK_OK(err);
+    for (size_t j = 0; err == CNS_OK && j < N; j++) {
+        err = cer_step5_one(c, j, &diag);
+        CHECK_OK(err);
+    }
+    if (err == CNS_OK) {
+        err = cer_step6(c, &diag);
+        CHECK_OK(err);
+    }
+    if (err != CNS_OK)
+        fprintf(stderr, "ceremony in %s: %s\n", cns_group_name(c->group), diag.text);
+    return err == CNS_OK;
+}
+
+/* λ_j for the 1-based indices in set (k of them), as scalars. */
+static void lagrange(const cns_group *group, cns_scalar *out, const size_t *set, size_t k, size_t j)
+{
+    cns_scalar num, den, x;
+    cns_scalar_from_u64(group, out, 1);
+    for (size_t m = 0; m < k; m++) {
+        if (set[m] == j)
+            continue;
+        cns_scalar_from_u64(group, &num, set[m]);
+        cns_scalar_from_u64(group, &x, j);
+        cns_scalar_sub(group, &den, &num, &x);
+        CHECK_OK(cns_scalar_inv(group, &den, &den));
+        cns_scalar_mul(group, out, out, &num);
+        cns_scalar_mul(group, out, out, &den);
+    }
+}
+
+/* A whole ceremony by consulta in one group, then trustees.json with a Single. */
+static void test_ceremony(const char *group_name)
+{
+    const cns_group *group = cns_group_by_name(group_name);
+    struct cer c;
+    cns_diag diag = {{0}};
+    CHECK(group != NULL);
+    if (group == NULL)
+        return;
+    cer_init(&c, group, 2);
+    if (!cer_run(&c))
+        goto done;
+
+    /* a Single key, then trustees.json as make-trustees makes it */
+    char *priv = NULL, *pub = NULL, id[CNS_KEY_ID_BYTES], *json = NULL;
+    size_t priv_len, pub_len, json_len;
+    cns_scalar x, S[N];
+    cns_elt X, gx;
+    CHECK_OK(cns_trustee_keygen(&priv, &priv_len, &pub, &pub_len, id, group));
+    CHECK_OK(cns_trustee_privkey_read(&x, group, priv, priv_len, &diag));
+    CHECK_OK(cns_trustee_pubkey_verify(&X, group, pub, pub_len, "pubkey", &diag));
+    cns_group_pow_g(group, &gx, &x);
+    CHECK(cns_elt_eq(group, &gx, &X));
+    cns_buf pks;
+    cns_buf_init(&pks, CNS_TR_MAX_BYTES);
+    put_line(&pks, pub, pub_len);
+    CHECK_OK(cns_trustees_make(&json, &json_len, group, pks.data, pks.len, c.params, c.params_len,
+                               &diag));
+    cns_trustees *t = NULL;
+    if (json != NULL)
+        CHECK_OK(cns_trustees_parse(&t, group, json, json_len, &diag));
+    CHECK(t != NULL && cns_trustees_count(t) == 1 + N);
+
+    /* Pedersen alone: its sub-key */
+    char *pjson = NULL;
+    size_t pjson_len;
+    cns_trustees *pt = NULL;
+    CHECK_OK(cns_trustees_make(&pjson, &pjson_len, group, NULL, 0, c.params, c.params_len, &diag));
+    if (pjson != NULL)
+        CHECK_OK(cns_trustees_parse(&pt, group, pjson, pjson_len, &diag));
+    if (t == NULL || pt == NULL)
+        goto free_all;
+    cns_elt y;
+    cns_elt_mul(group, &y, &X, cns_trustees_public_key(pt));
+    CHECK(cns_elt_eq(group, &y, cns_trustees_public_key(t)));
+
+    /* every .dkey gives S_j with g^{S_j} = its verification key */
+    for (size_t j = 0; j < N; j++) {
+        cns_trustee_info info;
+        cns_elt gS;
+        CHECK_OK(cns_threshold_dkey_decrypt(&S[j], group, c.seeds[j], CNS_SEED_LEN, c.dkeys[j],
+                                            c.dkey_len[j], &diag));
+        CHECK_OK(cns_trustees_info(&info, t, 2 + j));
+        cns_group_pow_g(group, &gS, &S[j]);
+        CHECK(cns_elt_eq(group, &gS, info.verification_key));
+        CHECK(info.index == j + 1 && info.threshold == 2 && info.members == N);
+    }
+    /* any 2 of the 3 shares recombine to the Pedersen secret */
+    static const size_t sets[3][2] = {{1, 2}, {1, 3}, {2, 3}};
+    for (size_t s = 0; s < 3; s++) {
+        cns_scalar acc, l, term;
+        cns_elt g_acc;
+        memset(&acc, 0, sizeof acc);
+        for (size_t m = 0; m < 2; m++) {
+            size_t j = sets[s][m];
+            lagrange(group, &l, sets[s], 2, j);
+            cns_scalar_mul(group, &term, &l, &S[j - 1]);
+            cns_scalar_add(group, &acc, &acc, &term);
+        }
+        cns_group_pow_g(group, &g_acc, &acc);
+        CHECK(cns_elt_eq(group, &g_acc, cns_trustees_public_key(pt)));
+    }
+free_all:
+    sodium_memzero(S, sizeof S);
+    sodium_memzero(&x, sizeof x);
+    cns_trustees_free(t);
+    cns_trustees_free(pt);
+    cns_buf_free(&pks);
+    free(json);
+    free(pjson);
+    if (priv != NULL)
+        sodium_memzero(priv, priv_len);
+    free(priv);
+    free(pub);
+done:
+    cer_free(&c);
+}
+
 int main(void)
 {
     if (sodium_init() < 0)
@@ -280,5 +548,8 @@ int main(void)
     test_reference_trustees(ED, "Ed25519");
     test_reference_ceremony(FF, "BELENIOS-2048");
     test_reference_ceremony(ED, "Ed25519");
+    test_ceremony("BELENIOS-2048");
+    test_ceremony("Ed25519");
+    test_ceremony("ristretto255");
     return CHECK_DONE();
 }
