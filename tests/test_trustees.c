@@ -540,6 +540,598 @@ done:
     cer_free(&c);
 }
 
+/* ---- rejections -------------------------------------------------------------------------- */
+
+/* s with the first occurrence of old replaced by new (malloc'd), or NULL if old is absent. */
+static char *replace_once(const char *str, size_t len, const char *old, size_t old_len,
+                          const char *new, size_t new_len, size_t *out_len)
+{
+    const char *at = memmem(str, len, old, old_len);
+    if (at == NULL)
+        return NULL;
+    size_t pre = (size_t)(at - str);
+    char *out = malloc(len - old_len + new_len + 1);
+    memcpy(out, str, pre);
+    memcpy(out + pre, new, new_len);
+    memcpy(out + pre + new_len, at + old_len, len - pre - old_len);
+    *out_len = len - old_len + new_len;
+    out[*out_len] = '\0';
+    return out;
+}
+
+static char *replace_str(const char *str, size_t len, const char *old, const char *new,
+                         size_t *out_len)
+{
+    return replace_once(str, len, old, strlen(old), new, strlen(new), out_len);
+}
+
+/* Line i (0-based) of a .jsons text: OUT: start and length. */
+static const char *line_of(const cns_buf *b, size_t i, size_t *len)
+{
+    const char *p = b->data;
+    for (size_t k = 0; k < i && p != NULL; k++) {
+        p = strchr(p, '\n');
+        p = p != NULL ? p + 1 : NULL;
+    }
+    if (p == NULL)
+        return NULL;
+    const char *end = strchr(p, '\n');
+    *len = end != NULL ? (size_t)(end - p) : strlen(p);
+    return p;
+}
+
+/* The .jsons text with line i replaced by repl. */
+static void replace_line(cns_buf *out, const cns_buf *in, size_t i, const char *repl, size_t len)
+{
+    for (size_t k = 0; k < N; k++) {
+        size_t l;
+        const char *line = line_of(in, k, &l);
+        if (k == i)
+            put_line(out, repl, len);
+        else if (line != NULL)
+            put_line(out, line, l);
+    }
+}
+
+/* The decimal text of (scalar text + 1) mod q. */
+static void bump_scalar(const cns_group *group, const char *text, char out[CNS_SCALAR_TEXT_MAX])
+{
+    cns_scalar x, one;
+    CHECK_OK(cns_scalar_from_text(group, &x, text, strlen(text)));
+    cns_scalar_from_u64(group, &one, 1);
+    cns_scalar_add(group, &x, &x, &one);
+    cns_scalar_to_text(group, out, CNS_SCALAR_TEXT_MAX, &x);
+}
+
+/* Expect f(json) to fail with err and a diag containing needle. */
+#define EXPECT_REFUSED(call, err, diag, needle)                                                    \
+    do {                                                                                           \
+        (diag).text[0] = '\0';                                                                     \
+        CHECK_ERR(call, err);                                                                      \
+        CHECK_CONTAINS((diag).text, needle);                                                       \
+    } while (0)
+
+/* trustees.json of the ceremony's parameters alone. */
+static char *pedersen_json(const char *params, size_t len, size_t *out_len)
+{
+    cns_buf b;
+    cns_buf_init(&b, CNS_TR_MAX_BYTES);
+    cns_buf_puts(&b, "[[\"Pedersen\",");
+    cns_buf_put(&b, params, len);
+    cns_buf_puts(&b, "]]");
+    return cns_buf_take(&b, out_len);
+}
+
+static void test_reject_pok(const struct cer *c)
+{
+    const cns_group *g = c->group;
+    cns_diag diag = {{0}};
+    cns_scalar x;
+    cns_elt X;
+    cns_proof pok;
+    cns_buf b;
+    cns_buf_init(&b, CNS_TR_MAX_BYTES);
+    cns_scalar_random(g, &x);
+    cns_tr_tpk_prove(g, &X, &pok, &x);
+    cns_scalar one;
+    cns_scalar_from_u64(g, &one, 1);
+    cns_scalar_add(g, &pok.response, &pok.response, &one);
+    cns_tr_tpk_write(&b, g, &X, &pok, NULL, 0);
+    EXPECT_REFUSED(cns_trustee_pubkey_verify(NULL, g, b.data, b.len, "X.pubkey", &diag),
+                   CNS_ERR_VERIFY, diag, "X.pubkey: proof of knowledge (pok) does not verify");
+    char *json = NULL;
+    size_t len;
+    cns_buf_put(&b, "\n", 1);
+    EXPECT_REFUSED(cns_trustees_make(&json, &len, g, b.data, b.len, NULL, 0, &diag), CNS_ERR_VERIFY,
+                   diag, "public_keys.jsons: line 1: proof of knowledge");
+    CHECK(json == NULL);
+
+    /* a Pedersen verification key with a forged proof */
+    json_t *root = json_loadb(c->params, c->params_len, 0, NULL);
+    const char *resp = json_string_value(json_object_get(
+        json_object_get(json_array_get(json_object_get(root, "verification_keys"), 1), "pok"),
+        "response"));
+    char bumped[CNS_SCALAR_TEXT_MAX];
+    bump_scalar(g, resp, bumped);
+    size_t plen, tlen;
+    char *params = replace_str(c->params, c->params_len, resp, bumped, &plen);
+    char *tj = params != NULL ? pedersen_json(params, plen, &tlen) : NULL;
+    cns_trustees *t = NULL;
+    CHECK(tj != NULL);
+    if (tj != NULL)
+        EXPECT_REFUSED(cns_trustees_parse(&t, g, tj, tlen, &diag), CNS_ERR_VERIFY, diag,
+                       "trustees: item 1 (Pedersen): verification key 2 (certificate");
+    CHECK_CONTAINS(diag.text, "proof of knowledge (pok) does not verify");
+    CHECK(t == NULL);
+    json_decref(root);
+    free(params);
+    free(tj);
+    cns_buf_free(&b);
+}
+
+/* A verification key with a valid proof, but not g^{S_j}. */
+static void test_reject_wrong_vk(const struct cer *c)
+{
+    const cns_group *g = c->group;
+    cns_diag diag = {{0}};
+    json_t *root = json_loadb(c->params, c->params_len, 0, NULL);
+    json_t *vk = json_array_get(json_object_get(root, "verification_keys"), 2);
+    char *old = json_dumps(vk, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    char *other = NULL;
+    cns_scalar x;
+    cns_scalar_random(g, &x);
+    CHECK_OK(cns_trustee_pubkey_make(&other, NULL, g, &x));
+    size_t plen, tlen;
+    char *params = replace_str(c->params, c->params_len, old, other, &plen);
+    char *tj = params != NULL ? pedersen_json(params, plen, &tlen) : NULL;
+    cns_trustees *t = NULL;
+    CHECK(tj != NULL);
+    if (tj != NULL)
+        EXPECT_REFUSED(cns_trustees_parse(&t, g, tj, tlen, &diag), CNS_ERR_VERIFY, diag,
+                       "verification key 3 (certificate");
+    CHECK_CONTAINS(diag.text, "is not the product of the coefexps at 3");
+    json_decref(root);
+    free(old);
+    free(other);
+    free(params);
+    free(tj);
+}
+
+static void test_reject_cert_signature(const struct cer *c)
+{
+    const cns_group *g = c->group;
+    cns_diag diag = {{0}};
+    cns_scalar sk1, sk2, dk2;
+    cns_elt vk2, ek2;
+    cns_buf keys, cert, certs;
+    cns_buf_init(&keys, CNS_TR_MAX_BYTES);
+    cns_buf_init(&cert, CNS_TR_MAX_BYTES);
+    cns_buf_init(&certs, CNS_TR_MAX_BYTES);
+    CHECK_OK(cns_tr_seed_keys(g, c->seeds[0], CNS_SEED_LEN, &sk1, NULL, &diag));
+    CHECK_OK(cns_tr_seed_keys(g, c->seeds[1], CNS_SEED_LEN, &sk2, &dk2, &diag));
+    cns_group_pow_g(g, &vk2, &sk2);
+    cns_group_pow_g(g, &ek2, &dk2);
+    cns_tr_cert_keys_write(&keys, g, &vk2, &ek2);
+    cns_tr_sign(&cert, g, &sk1, keys.data, keys.len); /* trustee 2's keys signed by trustee 1 */
+    replace_line(&certs, &c->certs, 1, cert.data, cert.len);
+    cns_ceremony *cer = NULL;
+    EXPECT_REFUSED(cns_ceremony_new(&cer, g, certs.data, certs.len, &diag), CNS_ERR_VERIFY, diag,
+                   "certs: certificate 2 (");
+    CHECK_CONTAINS(diag.text, "signature does not verify with its verification key");
+    CHECK(cer == NULL);
+
+    /* the same certificate inside threshold parameters */
+    size_t l, plen, tlen;
+    const char *good = line_of(&c->certs, 1, &l);
+    char *old = strndup(good, l);
+    char *params = replace_str(c->params, c->params_len, old, cert.data, &plen);
+    char *tj = params != NULL ? pedersen_json(params, plen, &tlen) : NULL;
+    cns_trustees *t = NULL;
+    CHECK(tj != NULL);
+    if (tj != NULL)
+        EXPECT_REFUSED(cns_trustees_parse(&t, g, tj, tlen, &diag), CNS_ERR_VERIFY, diag,
+                       "trustees: item 1 (Pedersen): certificate 2 (");
+    free(old);
+    free(params);
+    free(tj);
+    cns_buf_free(&keys);
+    cns_buf_free(&cert);
+    cns_buf_free(&certs);
+}
+
+/* The "coefexps" member of a polynomial line (the signed message), malloc'd. */
+static char *coefexps_of(const char *line, size_t len)
+{
+    const char *at = memmem(line, len, ",\"coefexps\":", 12);
+    if (at == NULL)
+        return NULL;
+    at += 12;
+    return strndup(at, len - (size_t)(at - line) - 1);
+}
+
+static void test_reject_coefexps(const struct cer *c)
+{
+    const cns_group *g = c->group;
+    cns_diag diag = {{0}};
+    size_t l2, l3, nlen;
+    const char *line2 = line_of(&c->polys, 1, &l2), *line3 = line_of(&c->polys, 2, &l3);
+    char *coef2 = coefexps_of(line2, l2), *coef3 = coefexps_of(line3, l3);
+    CHECK(coef2 != NULL && coef3 != NULL);
+    if (coef2 == NULL || coef3 == NULL)
+        goto done;
+    /* trustee 3's signed coefexps in trustee 2's polynomial */
+    char *bad = replace_str(line2, l2, coef2, coef3, &nlen);
+    cns_buf polys;
+    cns_buf_init(&polys, CNS_TR_MAX_BYTES);
+    replace_line(&polys, &c->polys, 1, bad, nlen);
+    cns_ceremony *server = NULL;
+    CHECK_OK(cns_ceremony_new(&server, g, c->certs.data, c->certs.len, &diag));
+    EXPECT_REFUSED(cns_ceremony_polynomials_load(server, polys.data, polys.len, &diag),
+                   CNS_ERR_VERIFY, diag, "polynomials: line 2 (certificate ");
+    CHECK_CONTAINS(diag.text, c->ids[1]);
+    CHECK_CONTAINS(diag.text, "signature does not verify with the trustee's certificate");
+    /* the ceremony was left as before: loading the good ones works */
+    CHECK_OK(cns_ceremony_polynomials_load(server, c->polys.data, c->polys.len, &diag));
+    cns_ceremony_free(server);
+    cns_buf_free(&polys);
+    free(bad);
+
+    /* in threshold parameters: coefexps 2 and 3 swapped */
+    size_t p1, p2, tlen;
+    char *tmp = replace_str(c->params, c->params_len, coef2, "@@", &p1);
+    char *tmp2 = tmp != NULL ? replace_str(tmp, p1, coef3, coef2, &p2) : NULL;
+    char *params = tmp2 != NULL ? replace_str(tmp2, p2, "@@", coef3, &p1) : NULL;
+    char *tj = params != NULL ? pedersen_json(params, p1, &tlen) : NULL;
+    cns_trustees *t = NULL;
+    CHECK(tj != NULL);
+    if (tj != NULL)
+        EXPECT_REFUSED(cns_trustees_parse(&t, g, tj, tlen, &diag), CNS_ERR_VERIFY, diag,
+                       "trustees: item 1 (Pedersen): coefexps 2 (certificate ");
+    free(tmp);
+    free(tmp2);
+    free(params);
+    free(tj);
+done:
+    free(coef2);
+    free(coef3);
+}
+
+/*
+ * Replace, in trustee `from`'s polynomial line, the share sent to trustee
+ * `to` by enc (an encrypted_msg text); route; run step 5 for `to`.
+ */
+static cns_err step5_with_share(const struct cer *c, size_t from, size_t to, const char *enc,
+                                size_t enc_len, cns_diag *diag)
+{
+    struct cer bad = *c; /* shallow: only polys, vinputs and voutputs are replaced */
+    size_t l, nlen;
+    const char *line = line_of(&c->polys, from, &l);
+    json_t *root = json_loadb(line, l, 0, NULL);
+    json_t *sec = json_array_get(json_object_get(root, "secrets"), to);
+    cns_buf old, new;
+    cns_buf_init(&old, CNS_TR_MAX_BYTES);
+    cns_buf_init(&new, CNS_TR_MAX_BYTES);
+    cns_jw_str(&old, json_string_value(sec), json_string_length(sec));
+    cns_jw_str(&new, enc, enc_len);
+    char *bad_line = replace_once(line, l, old.data, old.len, new.data, new.len, &nlen);
+    cns_buf_init(&bad.polys, CNS_TR_MAX_BYTES);
+    cns_buf_init(&bad.voutputs, CNS_TR_MAX_BYTES);
+    memset(bad.vinputs, 0, sizeof bad.vinputs);
+    replace_line(&bad.polys, &c->polys, from, bad_line, nlen);
+    cns_err err = cer_step4(&bad, diag);
+    CHECK_OK(err);
+    if (err == CNS_OK)
+        err = cer_step5_one(&bad, to, diag);
+    for (size_t j = 0; j < N; j++)
+        free(bad.vinputs[j]);
+    cns_buf_free(&bad.polys);
+    cns_buf_free(&bad.voutputs);
+    cns_buf_free(&old);
+    cns_buf_free(&new);
+    free(bad_line);
+    json_decref(root);
+    return err;
+}
+
+static void test_reject_shares(const struct cer *c)
+{
+    const cns_group *g = c->group;
+    cns_diag diag = {{0}};
+    cns_scalar sk1, dk2, dk3;
+    cns_elt ek2, ek3;
+    cns_buf enc;
+    cns_buf_init(&enc, CNS_TR_MAX_BYTES);
+    CHECK_OK(cns_tr_seed_keys(g, c->seeds[0], CNS_SEED_LEN, &sk1, NULL, &diag));
+    CHECK_OK(cns_tr_seed_keys(g, c->seeds[1], CNS_SEED_LEN, NULL, &dk2, &diag));
+    CHECK_OK(cns_tr_seed_keys(g, c->seeds[2], CNS_SEED_LEN, NULL, &dk3, &diag));
+    cns_group_pow_g(g, &ek2, &dk2);
+    cns_group_pow_g(g, &ek3, &dk3);
+
+    /* trustee 1 sends trustee 2 a share off its polynomial: trustee 1 is named */
+    static const char bogus[] = "{\"secret\":\"12345\"}";
+    CHECK_OK(cns_tr_channel_send(&enc, g, &sk1, &ek2, bogus, strlen(bogus)));
+    char needle[256];
+    snprintf(needle, sizeof needle, "share from trustee 1 (certificate %s)", c->ids[0]);
+    EXPECT_REFUSED(step5_with_share(c, 0, 1, enc.data, enc.len, &diag), CNS_ERR_VERIFY, diag,
+                   needle);
+    CHECK_CONTAINS(diag.text, "does not match the trustee's published coefexps (faulty trustee 1)");
+
+    /* a share addressed to trustee 3 but encrypted to trustee 2 */
+    cns_buf_reset(&enc);
+    CHECK_OK(cns_tr_channel_send_to(&enc, g, &sk1, &ek3, &ek2, bogus, strlen(bogus)));
+    EXPECT_REFUSED(step5_with_share(c, 0, 1, enc.data, enc.len, &diag), CNS_ERR_VERIFY, diag,
+                   needle);
+    CHECK_CONTAINS(diag.text, "message is addressed to another recipient");
+
+    /* a share for trustee 3 routed to trustee 2: the tag does not check */
+    cns_buf_reset(&enc);
+    CHECK_OK(cns_tr_channel_send(&enc, g, &sk1, &ek3, bogus, strlen(bogus)));
+    EXPECT_REFUSED(step5_with_share(c, 0, 1, enc.data, enc.len, &diag), CNS_ERR_VERIFY, diag,
+                   needle);
+    CHECK_CONTAINS(diag.text, "AES-CCM authentication tag does not check");
+
+    /* a share signed by trustee 2, claiming to come from trustee 1 */
+    cns_scalar sk2;
+    CHECK_OK(cns_tr_seed_keys(g, c->seeds[1], CNS_SEED_LEN, &sk2, NULL, &diag));
+    cns_buf_reset(&enc);
+    CHECK_OK(cns_tr_channel_send(&enc, g, &sk2, &ek2, bogus, strlen(bogus)));
+    EXPECT_REFUSED(step5_with_share(c, 0, 1, enc.data, enc.len, &diag), CNS_ERR_VERIFY, diag,
+                   needle);
+    CHECK_CONTAINS(diag.text, "signature does not verify with the sender's certificate");
+
+    /* a tampered ciphertext in a vinput */
+    size_t vlen;
+    char *v = strndup(c->vinputs[1], c->vinput_len[1]);
+    char *data = strstr(v, "\\\"data\\\":\\\"");
+    CHECK(data != NULL);
+    if (data != NULL) {
+        data += strlen("\\\"data\\\":\\\"") + 5;
+        *data = *data == '0' ? '1' : '0';
+        struct cer bad = *c;
+        memset(bad.vinputs, 0, sizeof bad.vinputs);
+        cns_buf_init(&bad.voutputs, CNS_TR_MAX_BYTES);
+        bad.vinputs[1] = v;
+        bad.vinput_len[1] = vlen = c->vinput_len[1];
+        EXPECT_REFUSED(cer_step5_one(&bad, 1, &diag), CNS_ERR_VERIFY, diag, "vinput: polynomial");
+        CHECK_CONTAINS(diag.text, "AES-CCM authentication tag does not check");
+        cns_buf_free(&bad.voutputs);
+    }
+    free(v);
+    cns_buf_free(&enc);
+}
+
+static void test_reject_threshold(const struct cer *c)
+{
+    const cns_group *g = c->group;
+    cns_diag diag = {{0}};
+    cns_ceremony *cer = NULL;
+    char *poly = NULL;
+    CHECK_OK(cns_ceremony_new(&cer, g, c->certs.data, c->certs.len, &diag));
+    if (cer == NULL)
+        return;
+    EXPECT_REFUSED(
+        cns_ceremony_polynomial_make(&poly, NULL, cer, c->seeds[0], CNS_SEED_LEN, 0, &diag),
+        CNS_ERR_INVALID, diag, "threshold: 0 is not between 1 and the 3 trustees");
+    EXPECT_REFUSED(
+        cns_ceremony_polynomial_make(&poly, NULL, cer, c->seeds[0], CNS_SEED_LEN, 4, &diag),
+        CNS_ERR_INVALID, diag, "threshold: 4 is not between 1 and the 3 trustees");
+    CHECK(poly == NULL);
+    cns_ceremony_free(cer);
+
+    static const struct {
+        const char *value, *needle;
+    } cases[] = {
+        {"{\"threshold\":0,", "\"threshold\" = 0 is outside [1, 3]"},
+        {"{\"threshold\":4,", "\"threshold\" = 4 is outside [1, 3]"},
+        {"{\"threshold\":3,", "2 coefficients where the threshold is 3"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t plen, tlen;
+        char *params =
+            replace_str(c->params, c->params_len, "{\"threshold\":2,", cases[i].value, &plen);
+        char *tj = params != NULL ? pedersen_json(params, plen, &tlen) : NULL;
+        cns_trustees *t = NULL;
+        CHECK(tj != NULL);
+        if (tj != NULL)
+            EXPECT_REFUSED(cns_trustees_parse(&t, g, tj, tlen, &diag), CNS_ERR_INVALID, diag,
+                           cases[i].needle);
+        free(params);
+        free(tj);
+    }
+}
+
+static void test_reject_duplicate_cert(const struct cer *c)
+{
+    const cns_group *g = c->group;
+    cns_diag diag = {{0}};
+    size_t l1, l2, plen, tlen;
+    const char *cert1 = line_of(&c->certs, 0, &l1), *cert2 = line_of(&c->certs, 1, &l2);
+    cns_buf certs;
+    cns_buf_init(&certs, CNS_TR_MAX_BYTES);
+    replace_line(&certs, &c->certs, 1, cert1, l1);
+    cns_ceremony *cer = NULL;
+    EXPECT_REFUSED(cns_ceremony_new(&cer, g, certs.data, certs.len, &diag), CNS_ERR_INVALID, diag,
+                   "certs: certificate 2 (");
+    CHECK_CONTAINS(diag.text, "duplicates certificate 1");
+    char *c1 = strndup(cert1, l1), *c2 = strndup(cert2, l2);
+    char *params = replace_str(c->params, c->params_len, c2, c1, &plen);
+    char *tj = params != NULL ? pedersen_json(params, plen, &tlen) : NULL;
+    cns_trustees *t = NULL;
+    CHECK(tj != NULL);
+    if (tj != NULL)
+        EXPECT_REFUSED(cns_trustees_parse(&t, g, tj, tlen, &diag), CNS_ERR_INVALID, diag,
+                       "duplicates certificate 1");
+    free(c1);
+    free(c2);
+    free(params);
+    free(tj);
+    cns_buf_free(&certs);
+}
+
+static void test_reject_dkey(const struct cer *c)
+{
+    const cns_group *g = c->group;
+    cns_diag diag = {{0}};
+    cns_scalar S;
+    /* another trustee's seed */
+    EXPECT_REFUSED(cns_threshold_dkey_decrypt(&S, g, c->seeds[1], CNS_SEED_LEN, c->dkeys[0],
+                                              c->dkey_len[0], &diag),
+                   CNS_ERR_VERIFY, diag, "dkey: AES-CCM authentication tag does not check");
+    /* a flipped ciphertext byte */
+    char *d = strndup(c->dkeys[0], c->dkey_len[0]);
+    char *data = strstr(d, "\"data\":\"");
+    if (data != NULL) {
+        data += 8 + 10;
+        *data = *data == 'a' ? 'b' : 'a';
+    }
+    EXPECT_REFUSED(
+        cns_threshold_dkey_decrypt(&S, g, c->seeds[0], CNS_SEED_LEN, d, c->dkey_len[0], &diag),
+        CNS_ERR_VERIFY, diag, "dkey: AES-CCM authentication tag does not check");
+    free(d);
+    /* bad seeds */
+    EXPECT_REFUSED(cns_threshold_dkey_decrypt(&S, g, "0OIl", 4, c->dkeys[0], c->dkey_len[0], &diag),
+                   CNS_ERR_DECODE, diag, "seed: expected 22 Base58 characters");
+    char seed[CNS_SEED_LEN + 1];
+    memcpy(seed, c->seeds[0], sizeof seed);
+    seed[3] = '0';
+    EXPECT_REFUSED(
+        cns_threshold_dkey_decrypt(&S, g, seed, CNS_SEED_LEN, c->dkeys[0], c->dkey_len[0], &diag),
+        CNS_ERR_DECODE, diag, "seed: expected 22 Base58 characters");
+    /* a seed that is not in the ceremony */
+    cns_ceremony *cer = NULL;
+    size_t at;
+    CHECK_OK(cns_threshold_seed_new(seed));
+    CHECK_OK(cns_ceremony_new(&cer, g, c->certs.data, c->certs.len, &diag));
+    if (cer != NULL)
+        EXPECT_REFUSED(cns_ceremony_find(&at, cer, seed, CNS_SEED_LEN, &diag), CNS_ERR_NOTFOUND,
+                       diag, "key: its certificate is not among the 3 certificates");
+    cns_ceremony_free(cer);
+}
+
+static void test_reject_voutputs(const struct cer *c)
+{
+    const cns_group *g = c->group;
+    cns_diag diag = {{0}};
+    size_t l1, l2;
+    const char *v1 = line_of(&c->voutputs, 0, &l1), *v2 = line_of(&c->voutputs, 1, &l2);
+    cns_buf tmp, swapped;
+    cns_buf_init(&tmp, CNS_TR_MAX_BYTES);
+    cns_buf_init(&swapped, CNS_TR_MAX_BYTES);
+    replace_line(&tmp, &c->voutputs, 0, v2, l2);
+    replace_line(&swapped, &tmp, 1, v1, l1);
+    cns_ceremony *server = NULL;
+    char *params = NULL;
+    CHECK_OK(cns_ceremony_new(&server, g, c->certs.data, c->certs.len, &diag));
+    if (server != NULL) {
+        EXPECT_REFUSED(cns_ceremony_voutputs_load(server, c->voutputs.data, c->voutputs.len, &diag),
+                       CNS_ERR_STATE, diag, "voutputs: polynomials are not loaded");
+        EXPECT_REFUSED(cns_ceremony_vinput_make(&params, NULL, server, 0, &diag), CNS_ERR_STATE,
+                       diag, "vinput: polynomials are not loaded");
+        CHECK_OK(cns_ceremony_polynomials_load(server, c->polys.data, c->polys.len, &diag));
+        EXPECT_REFUSED(cns_ceremony_voutputs_load(server, swapped.data, swapped.len, &diag),
+                       CNS_ERR_VERIFY, diag, "voutputs: line 1 (trustee 1, certificate ");
+        CHECK_CONTAINS(diag.text, "public key is not the product of the coefexps at 1");
+        EXPECT_REFUSED(cns_ceremony_params_make(&params, NULL, server, &diag), CNS_ERR_STATE, diag,
+                       "voutputs are not loaded");
+        size_t l3;
+        line_of(&c->voutputs, 2, &l3);
+        EXPECT_REFUSED(
+            cns_ceremony_voutputs_load(server, c->voutputs.data, c->voutputs.len - l3 - 1, &diag),
+            CNS_ERR_INVALID, diag, "voutputs: 2 lines for 3 certificates");
+    }
+    CHECK(params == NULL);
+    cns_ceremony_free(server);
+    cns_buf_free(&tmp);
+    cns_buf_free(&swapped);
+}
+
+static void test_reject_noncanonical(const struct cer *c)
+{
+    const cns_group *g = c->group;
+    cns_diag diag = {{0}};
+    size_t tlen, nlen;
+    char *tj = pedersen_json(c->params, c->params_len, &tlen);
+    cns_trustees *t = NULL;
+    CHECK_OK(cns_trustees_parse(&t, g, tj, tlen, &diag));
+    cns_trustees_free(t);
+    t = NULL;
+    static const struct {
+        const char *old, *new;
+    } cases[] = {
+        {"[[\"Pedersen\",", "[ [\"Pedersen\","},                     /* whitespace */
+        {"{\"threshold\":2,", "{\"threshold\":2.0,"},                /* a float */
+        {"{\"threshold\":2,", "{\"threshold\":02,"},                 /* invalid JSON */
+        {"\"pok\":{\"challenge\":\"", "\"pok\":{\"challenge\":\"0"}, /* leading zero */
+        {"\\\"verification\\\":", "\\\"verification\\\" :"},         /* inside a signed message */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *bad = replace_str(tj, tlen, cases[i].old, cases[i].new, &nlen);
+        CHECK(bad != NULL);
+        if (bad != NULL)
+            CHECK_ERR(cns_trustees_parse(&t, g, bad, nlen, &diag), CNS_ERR_DECODE);
+        CHECK(t == NULL);
+        free(bad);
+    }
+    char *bad = replace_str(tj, tlen, "[[\"Pedersen\",", "[ [\"Pedersen\",", &nlen);
+    EXPECT_REFUSED(cns_trustees_parse(&t, g, bad, nlen, &diag), CNS_ERR_DECODE, diag,
+                   "trustees: not in canonical form (differs at byte 1)");
+    free(bad);
+    /* fields of a trustee_public_key out of order */
+    bad = replace_str(tj, tlen, "[[\"Pedersen\",",
+                      "[[\"Single\",{\"public_key\":\"1\",\"pok\":{}}],[\"Pedersen\",", &nlen);
+    EXPECT_REFUSED(cns_trustees_parse(&t, g, bad, nlen, &diag), CNS_ERR_DECODE, diag,
+                   "trustees: item 1 (Single)");
+    free(bad);
+    /* a certificate line with a space */
+    size_t l;
+    const char *line = line_of(&c->certs, 0, &l);
+    char *sp = replace_str(line, l, "\"signature\":", "\"signature\": ", &nlen);
+    cns_buf certs;
+    cns_buf_init(&certs, CNS_TR_MAX_BYTES);
+    replace_line(&certs, &c->certs, 0, sp, nlen);
+    cns_ceremony *cer = NULL;
+    EXPECT_REFUSED(cns_ceremony_new(&cer, g, certs.data, certs.len, &diag), CNS_ERR_DECODE, diag,
+                   "certs: certificate 1: not in canonical form");
+    free(sp);
+    cns_buf_free(&certs);
+    /* unknown fields, unknown kinds */
+    bad = replace_str(tj, tlen, "[[\"Pedersen\",", "[[\"Mixed\",", &nlen);
+    EXPECT_REFUSED(cns_trustees_parse(&t, g, bad, nlen, &diag), CNS_ERR_DECODE, diag,
+                   "trustees: item 1: unknown kind \"Mixed\"");
+    free(bad);
+    bad = replace_str(tj, tlen, "{\"threshold\":2,", "{\"extra\":1,\"threshold\":2,", &nlen);
+    EXPECT_REFUSED(cns_trustees_parse(&t, g, bad, nlen, &diag), CNS_ERR_DECODE, diag,
+                   "unknown field \"extra\"");
+    free(bad);
+    EXPECT_REFUSED(cns_trustees_parse(&t, g, "[]", 2, &diag), CNS_ERR_DECODE, diag,
+                   "trustees: expected a non-empty JSON list");
+    /* the parameters of one group read in another */
+    const cns_group *other =
+        cns_group_by_name(strcmp(cns_group_name(g), "Ed25519") == 0 ? "ristretto255" : "Ed25519");
+    CHECK(cns_trustees_parse(&t, other, tj, tlen, &diag) != CNS_OK);
+    CHECK(t == NULL);
+    free(tj);
+}
+
+static void test_rejections(const char *group_name)
+{
+    struct cer c;
+    cer_init(&c, cns_group_by_name(group_name), 2);
+    if (cer_run(&c)) {
+        test_reject_pok(&c);
+        test_reject_wrong_vk(&c);
+        test_reject_cert_signature(&c);
+        test_reject_coefexps(&c);
+        test_reject_shares(&c);
+        test_reject_threshold(&c);
+        test_reject_duplicate_cert(&c);
+        test_reject_dkey(&c);
+        test_reject_voutputs(&c);
+        test_reject_noncanonical(&c);
+    }
+    cer_free(&c);
+}
+
 int main(void)
 {
     if (sodium_init() < 0)
@@ -551,5 +1143,7 @@ int main(void)
     test_ceremony("BELENIOS-2048");
     test_ceremony("Ed25519");
     test_ceremony("ristretto255");
+    test_rejections("BELENIOS-2048");
+    test_rejections("Ed25519");
     return CHECK_DONE();
 }
