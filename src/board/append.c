@@ -1,0 +1,203 @@
+/*
+ * Appending to a board: each addition is held to the rules a verifier
+ * applies (board.c reads them back with the same code), then written with
+ * exactly belenios-tool's bytes. Nothing is written when a check fails.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "board/internal.h"
+#include "core/buf.h"
+#include "record/json.h"
+
+static cns_err writable(const cns_board *b, cns_diag *diag)
+{
+    if (b->writer == NULL)
+        return cns_diag_set(diag, CNS_ERR_STATE, "the board is open read-only");
+    return CNS_OK;
+}
+
+/* Queue a data entry. OUT: hex, the lowercase hex of its hash (may be NULL). */
+static cns_err add_data(cns_board *b, const char *bytes, size_t len, char *hex, cns_diag *diag)
+{
+    unsigned char hash[CNS_HASH_BYTES];
+    cns_err err = cns_archive_writer_add_data(b->writer, bytes, len, hash, diag);
+    if (err == CNS_OK && hex != NULL)
+        cns_hash_to_hex(hex, hash);
+    return err;
+}
+
+/* Queue a small JSON wrapper built in buf, then the event that refers to it. */
+static cns_err add_wrapped_event(cns_board *b, cns_buf *buf, cns_event_type type, cns_diag *diag)
+{
+    unsigned char hash[CNS_HASH_BYTES];
+    cns_err err = cns_buf_status(buf);
+    if (err == CNS_OK)
+        err = cns_archive_writer_add_data(b->writer, buf->data, buf->len, hash, diag);
+    if (err == CNS_OK)
+        err = cns_archive_writer_add_event(b->writer, type, hash, NULL, diag);
+    return err;
+}
+
+cns_err cns_board_create(cns_board **out, const char *path, const char *election,
+                         size_t election_len, const char *trustees, size_t trustees_len,
+                         const char *credentials, size_t credentials_len, uint64_t timestamp,
+                         cns_diag *diag)
+{
+    char e[CNS_HASH_HEX_BYTES], t[CNS_HASH_HEX_BYTES], c[CNS_HASH_HEX_BYTES];
+    cns_buf setup;
+    cns_buf_init(&setup, 1024);
+    cns_err err = cns_board_new(out, path);
+    cns_board *b = *out;
+    if (err == CNS_OK)
+        err = cns_board_setup(b, election, election_len, trustees, trustees_len, credentials,
+                              credentials_len, diag);
+    if (err == CNS_OK)
+        err = cns_archive_writer_create(&b->writer, path, timestamp, diag);
+    if (err == CNS_OK)
+        err = add_data(b, election, election_len, e, diag);
+    if (err == CNS_OK)
+        err = add_data(b, trustees, trustees_len, t, diag);
+    if (err == CNS_OK)
+        err = add_data(b, credentials, credentials_len, c, diag);
+    if (err == CNS_OK) {
+        cns_buf_printf(&setup, "{\"election\":\"%s\",\"trustees\":\"%s\",\"credentials\":\"%s\"}",
+                       e, t, c);
+        err = add_wrapped_event(b, &setup, CNS_EVENT_SETUP, diag);
+    }
+    if (err == CNS_OK)
+        err = cns_archive_writer_sync(b->writer, diag);
+    cns_buf_free(&setup);
+    return err;
+}
+
+cns_err cns_board_cast(cns_board *b, const char *bytes, size_t len,
+                       char tracker[CNS_HASH_B64_BYTES], cns_diag *diag)
+{
+    cns_ballot *ballot = NULL;
+    ballot_marks *marks = NULL;
+    unsigned char hash[CNS_HASH_BYTES];
+    cns_err err = writable(b, diag);
+    if (err == CNS_OK && b->summary.ballots_closed)
+        err = cns_diag_set(diag, CNS_ERR_STATE, "the ballot box is closed");
+    if (err == CNS_OK)
+        err = cns_board_check_ballot(b, bytes, len, &ballot, &marks, diag);
+    if (err == CNS_OK)
+        err = cns_archive_writer_add_data(b->writer, bytes, len, hash, diag);
+    if (err == CNS_OK)
+        err = cns_archive_writer_add_event(b->writer, CNS_EVENT_BALLOT, hash, NULL, diag);
+    if (err == CNS_OK) {
+        if (tracker != NULL)
+            cns_ballot_tracker(ballot, tracker);
+        err = cns_board_commit_ballot(b, ballot, marks);
+        marks = NULL;
+    }
+    cns_board_marks_free(marks);
+    cns_ballot_free(ballot);
+    return err;
+}
+
+cns_err cns_board_end_ballots(cns_board *b, cns_diag *diag)
+{
+    cns_err err = writable(b, diag);
+    if (err == CNS_OK && b->summary.ballots_closed)
+        err = cns_diag_set(diag, CNS_ERR_STATE, "the ballot box is already closed");
+    if (err == CNS_OK)
+        err = cns_archive_writer_add_event(b->writer, CNS_EVENT_END_BALLOTS, NULL, NULL, diag);
+    if (err == CNS_OK)
+        b->summary.ballots_closed = true;
+    return err;
+}
+
+cns_err cns_board_publish_tally(cns_board *b, const char *json, size_t len, cns_diag *diag)
+{
+    char *mine = NULL, hex[CNS_HASH_HEX_BYTES];
+    size_t mine_len = 0;
+    cns_buf sized;
+    cns_buf_init(&sized, 1024);
+    cns_err err = writable(b, diag);
+    if (err == CNS_OK && (!b->summary.ballots_closed || b->summary.tallied))
+        err = cns_diag_set(diag, CNS_ERR_STATE,
+                           b->summary.tallied ? "the tally is already published"
+                                              : "the ballot box is not closed yet");
+    if (err == CNS_OK)
+        err = cns_board_finish_tally(b, diag);
+    if (err == CNS_OK)
+        err = cns_tally_write(b->tally, &mine, &mine_len);
+    if (err == CNS_OK && json != NULL)
+        err = cns_board_check_tally(b, json, len, cns_tally_num_tallied(b->tally),
+                                    cns_tally_total_weight(b->tally), diag);
+    if (err == CNS_OK)
+        err = add_data(b, mine, mine_len, hex, diag);
+    if (err == CNS_OK) {
+        cns_buf_printf(&sized,
+                       "{\"num_tallied\":%llu,\"total_weight\":%llu,\"encrypted_tally\":\"%s\"}",
+                       (unsigned long long)cns_tally_num_tallied(b->tally),
+                       (unsigned long long)cns_tally_total_weight(b->tally), hex);
+        err = add_wrapped_event(b, &sized, CNS_EVENT_ENCRYPTED_TALLY, diag);
+    }
+    if (err == CNS_OK)
+        b->summary.tallied = true;
+    free(mine);
+    cns_buf_free(&sized);
+    return err;
+}
+
+cns_err cns_board_add_partial(cns_board *b, const char *json, size_t len, uint64_t owner,
+                              uint64_t *owner_out, cns_diag *diag)
+{
+    cns_partial *partial = NULL;
+    char hex[CNS_HASH_HEX_BYTES];
+    uint64_t found = 0;
+    cns_buf owned;
+    cns_buf_init(&owned, 1024);
+    cns_err err = writable(b, diag);
+    if (err == CNS_OK && (!b->summary.tallied || b->summary.has_result))
+        err = cns_diag_set(diag, CNS_ERR_STATE,
+                           "partial decryptions come after the tally and "
+                           "before the result");
+    if (err == CNS_OK)
+        err = cns_board_check_partial(b, json, len, owner, &partial, &found, diag);
+    if (err == CNS_OK)
+        err = add_data(b, json, len, hex, diag);
+    if (err == CNS_OK) {
+        cns_buf_printf(&owned, "{\"owner\":%llu,\"payload\":\"%s\"}", (unsigned long long)found,
+                       hex);
+        err = add_wrapped_event(b, &owned, CNS_EVENT_PARTIAL_DECRYPTION, diag);
+    }
+    if (err == CNS_OK) {
+        err = cns_board_keep_partial(b, partial, found);
+        partial = NULL;
+        if (owner_out != NULL)
+            *owner_out = found;
+    }
+    cns_partial_free(partial);
+    cns_buf_free(&owned);
+    return err;
+}
+
+cns_err cns_board_publish_result(cns_board *b, const char *json, size_t len, cns_diag *diag)
+{
+    char *mine = NULL;
+    size_t mine_len = 0;
+    unsigned char hash[CNS_HASH_BYTES];
+    cns_err err = writable(b, diag);
+    if (err == CNS_OK && (!b->summary.tallied || b->summary.has_result))
+        err = cns_diag_set(diag, CNS_ERR_STATE,
+                           b->summary.has_result ? "the result is already published"
+                                                 : "the tally is not published yet");
+    if (err == CNS_OK)
+        err = cns_board_compute_result(b, diag);
+    if (err == CNS_OK && json != NULL)
+        err = cns_board_check_result(b, json, len, diag);
+    if (err == CNS_OK)
+        err = cns_result_write(&b->result, &mine, &mine_len);
+    if (err == CNS_OK)
+        err = cns_archive_writer_add_data(b->writer, mine, mine_len, hash, diag);
+    if (err == CNS_OK)
+        err = cns_archive_writer_add_event(b->writer, CNS_EVENT_RESULT, hash, NULL, diag);
+    if (err == CNS_OK)
+        b->summary.has_result = true;
+    free(mine);
+    return err;
+}

@@ -1,0 +1,321 @@
+/*
+ * Opening a board: read the record event by event, applying the same rules
+ * an append is held to (consulta/board.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "board/internal.h"
+#include "consulta/limits.h"
+#include "record/json.h"
+
+void cns_board_elt_key(unsigned char key[CNS_KEY_BYTES], const cns_group *group, const cns_elt *e)
+{
+    unsigned char enc[CNS_ELT_MAX_BYTES];
+    cns_elt_encode(group, enc, e);
+    cns_map_key(key, enc, cns_elt_bytes(group));
+}
+
+const pending_data *cns_board_pending(const cns_board *b, const unsigned char *hash)
+{
+    for (size_t i = 0; i < b->n_pending; i++) {
+        if (memcmp(b->pending[i].hash, hash, CNS_HASH_BYTES) == 0)
+            return &b->pending[i];
+    }
+    return NULL;
+}
+
+static void pending_clear(cns_board *b)
+{
+    for (size_t i = 0; i < b->n_pending; i++)
+        free(b->pending[i].bytes);
+    b->n_pending = 0;
+}
+
+static cns_err pending_add(cns_board *b, const cns_archive_entry *entry)
+{
+    if (b->n_pending == b->cap_pending) {
+        size_t cap = b->cap_pending ? 2 * b->cap_pending : 8;
+        pending_data *p = realloc(b->pending, cap * sizeof *p);
+        if (p == NULL)
+            return CNS_ERR_NOMEM;
+        b->pending = p;
+        b->cap_pending = cap;
+    }
+    pending_data *d = &b->pending[b->n_pending];
+    d->bytes = malloc(entry->len + 1);
+    if (d->bytes == NULL)
+        return CNS_ERR_NOMEM;
+    memcpy(d->bytes, entry->content, entry->len);
+    d->bytes[entry->len] = '\0';
+    d->len = entry->len;
+    memcpy(d->hash, entry->hash, CNS_HASH_BYTES);
+    b->n_pending++;
+    return CNS_OK;
+}
+
+/* The data entry that a wrapper (setup_data, sized tally, owned) names under key. */
+static cns_err named(const cns_board *b, const json_t *wrapper, const char *key, const char *what,
+                     const pending_data **out, cns_diag *diag)
+{
+    const char *hex;
+    unsigned char hash[CNS_HASH_BYTES];
+    cns_err err = cns_jr_string(wrapper, key, &hex, NULL, what, diag);
+    if (err == CNS_OK && cns_hash_from_hex(hash, hex, strlen(hex)) != CNS_OK)
+        err = cns_diag_set(diag, CNS_ERR_DECODE, "%s: \"%s\" is not a hash", what, key);
+    if (err == CNS_OK && (*out = cns_board_pending(b, hash)) == NULL)
+        err = cns_diag_set(diag, CNS_ERR_NOTFOUND, "%s: the %s entry is missing", what, key);
+    return err;
+}
+
+/* Parse a wrapper's JSON with exactly these fields. OUT: *root (caller decrefs). */
+static cns_err wrapper(json_t **root, const pending_data *d, const char *const *keys, size_t n,
+                       const char *what, cns_diag *diag)
+{
+    cns_err err = cns_jr_parse(root, d->bytes, d->len, what, diag);
+    if (err == CNS_OK)
+        err = cns_jr_fields(*root, keys, n, what, diag);
+    return err;
+}
+
+static cns_err on_setup(cns_board *b, const pending_data *d, cns_diag *diag)
+{
+    static const char *const keys[] = {"election", "trustees", "credentials"};
+    const pending_data *e, *t, *c;
+    json_t *root = NULL;
+    cns_err err = wrapper(&root, d, keys, 3, "setup_data", diag);
+    if (err == CNS_OK)
+        err = named(b, root, "election", "setup_data", &e, diag);
+    if (err == CNS_OK)
+        err = named(b, root, "trustees", "setup_data", &t, diag);
+    if (err == CNS_OK)
+        err = named(b, root, "credentials", "setup_data", &c, diag);
+    json_decref(root);
+    if (err == CNS_OK)
+        err = cns_board_setup(b, e->bytes, e->len, t->bytes, t->len, c->bytes, c->len, diag);
+    return err;
+}
+
+static cns_err on_ballot(cns_board *b, const pending_data *d, cns_diag *diag)
+{
+    cns_ballot *ballot = NULL;
+    ballot_marks *marks = NULL;
+    cns_err err = cns_board_check_ballot(b, d->bytes, d->len, &ballot, &marks, diag);
+    if (err == CNS_OK)
+        err = cns_board_commit_ballot(b, ballot, marks);
+    cns_ballot_free(ballot);
+    if (err != CNS_OK)
+        cns_diag_prefix(diag, err, "ballot %llu: ", (unsigned long long)b->summary.ballots + 1);
+    return err;
+}
+
+static cns_err on_encrypted_tally(cns_board *b, const pending_data *d, cns_diag *diag)
+{
+    static const char *const keys[] = {"num_tallied", "total_weight", "encrypted_tally"};
+    const char *what = "sized encrypted tally";
+    const pending_data *tally;
+    json_t *root = NULL;
+    long long num, weight;
+    cns_err err = wrapper(&root, d, keys, 3, what, diag);
+    if (err == CNS_OK)
+        err = cns_jr_int(root, "num_tallied", 0, INT64_MAX, &num, what, diag);
+    if (err == CNS_OK)
+        err = cns_jr_int(root, "total_weight", 0, INT64_MAX, &weight, what, diag);
+    if (err == CNS_OK)
+        err = named(b, root, "encrypted_tally", what, &tally, diag);
+    json_decref(root);
+    if (err == CNS_OK)
+        err = cns_board_check_tally(b, tally->bytes, tally->len, (uint64_t)num, (uint64_t)weight,
+                                    diag);
+    b->summary.tallied = err == CNS_OK;
+    return err;
+}
+
+static cns_err on_partial_decryption(cns_board *b, const pending_data *d, cns_diag *diag)
+{
+    static const char *const keys[] = {"owner", "payload"};
+    const char *what = "owned partial decryption";
+    const pending_data *payload;
+    json_t *root = NULL;
+    long long owner;
+    cns_partial *partial = NULL;
+    uint64_t found;
+    cns_err err = wrapper(&root, d, keys, 2, what, diag);
+    if (err == CNS_OK)
+        err = cns_jr_int(root, "owner", 1, CNS_MAX_TRUSTEES, &owner, what, diag);
+    if (err == CNS_OK)
+        err = named(b, root, "payload", what, &payload, diag);
+    json_decref(root);
+    if (err == CNS_OK)
+        err = cns_board_check_partial(b, payload->bytes, payload->len, (uint64_t)owner, &partial,
+                                      &found, diag);
+    if (err == CNS_OK)
+        err = cns_board_keep_partial(b, partial, found);
+    return err;
+}
+
+static cns_err on_result(cns_board *b, const pending_data *d, cns_diag *diag)
+{
+    cns_err err = cns_board_compute_result(b, diag);
+    if (err == CNS_OK)
+        err = cns_board_check_result(b, d->bytes, d->len, diag);
+    b->summary.has_result = err == CNS_OK;
+    return err;
+}
+
+static cns_err on_event(cns_board *b, const cns_archive_entry *entry, cns_diag *diag)
+{
+    const pending_data *d =
+        entry->event.has_payload ? cns_board_pending(b, entry->event.payload) : NULL;
+    if (entry->event.type != CNS_EVENT_SETUP && b->election == NULL)
+        return cns_diag_set(diag, CNS_ERR_INVALID, "the record has no setup");
+    switch (entry->event.type) {
+    case CNS_EVENT_SETUP:
+        return on_setup(b, d, diag);
+    case CNS_EVENT_BALLOT:
+        return on_ballot(b, d, diag);
+    case CNS_EVENT_END_BALLOTS:
+        b->summary.ballots_closed = true;
+        return CNS_OK;
+    case CNS_EVENT_ENCRYPTED_TALLY:
+        return on_encrypted_tally(b, d, diag);
+    case CNS_EVENT_PARTIAL_DECRYPTION:
+        return on_partial_decryption(b, d, diag);
+    case CNS_EVENT_RESULT:
+        return on_result(b, d, diag);
+    case CNS_EVENT_SHUFFLE:
+    case CNS_EVENT_END_SHUFFLES:
+        return cns_diag_set(diag, CNS_ERR_INVALID,
+                            "shuffles (non-homomorphic questions) are not supported");
+    default:
+        return cns_diag_set(diag, CNS_ERR_INTERNAL, "unknown event type");
+    }
+}
+
+static uint64_t file_size(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
+}
+
+/* Read every entry of the record, in order. */
+static cns_err read_record(cns_board *b, cns_diag *diag)
+{
+    cns_archive_reader *reader = NULL;
+    cns_archive_entry entry;
+    uint64_t total = file_size(b->path);
+    cns_err err = cns_archive_reader_open(&reader, b->path, 0, diag);
+    while (err == CNS_OK) {
+        err = cns_archive_reader_next(reader, &entry, diag);
+        if (err != CNS_OK || entry.kind == CNS_ARCHIVE_END)
+            break;
+        if (entry.kind == CNS_ARCHIVE_DATA) {
+            err = pending_add(b, &entry);
+        } else if (entry.kind == CNS_ARCHIVE_EVENT) {
+            err = on_event(b, &entry, diag);
+            if (err != CNS_OK)
+                cns_diag_prefix(diag, err,
+                                "%s event at height %llu: ", cns_event_type_name(entry.event.type),
+                                (unsigned long long)entry.event.height);
+            pending_clear(b);
+            if (b->progress != NULL && (entry.index & 255) == 0)
+                b->progress(b->progress_ctx, "reading the board", entry.offset, total);
+        }
+    }
+    if (reader != NULL)
+        cns_archive_reader_head(reader, &b->summary.head);
+    cns_archive_reader_free(reader);
+    if (err == CNS_OK && b->progress != NULL)
+        b->progress(b->progress_ctx, "reading the board", total, total);
+    if (err == CNS_OK && b->election == NULL)
+        err = cns_diag_set(diag, CNS_ERR_INVALID, "the record has no Setup event");
+    return err;
+}
+
+cns_err cns_board_new(cns_board **out, const char *path)
+{
+    cns_board *b = calloc(1, sizeof *b);
+    *out = b;
+    if (b == NULL)
+        return CNS_ERR_NOMEM;
+    cns_map_init(&b->credentials);
+    cns_map_init(&b->ballots_seen);
+    cns_map_init(&b->alphas_seen);
+    cns_map_init(&b->superseded);
+    b->path = strdup(path);
+    return b->path ? CNS_OK : CNS_ERR_NOMEM;
+}
+
+cns_err cns_board_open(cns_board **out, const char *path, unsigned flags, cns_progress_fn progress,
+                       void *progress_ctx, cns_diag *diag)
+{
+    cns_err err = cns_board_new(out, path);
+    if (err != CNS_OK)
+        return err;
+    cns_board *b = *out;
+    b->progress = progress;
+    b->progress_ctx = progress_ctx;
+    if (flags & CNS_BOARD_APPEND)
+        err = cns_archive_writer_open(&b->writer, path, diag);
+    if (err == CNS_OK)
+        err = read_record(b, diag);
+    return err;
+}
+
+void cns_board_free(cns_board *b)
+{
+    if (b == NULL)
+        return;
+    cns_archive_writer_free(b->writer);
+    pending_clear(b);
+    free(b->pending);
+    cns_election_free(b->election);
+    cns_trustees_free(b->trustees);
+    cns_map_free(&b->credentials);
+    cns_map_free(&b->ballots_seen);
+    cns_map_free(&b->alphas_seen);
+    cns_map_free(&b->superseded);
+    cns_tally_free(b->tally);
+    for (size_t i = 0; i < b->n_partials; i++)
+        cns_partial_free(b->partials[i].partial);
+    free(b->partials);
+    if (b->result.counts != NULL)
+        cns_result_free(&b->result);
+    free(b->path);
+    free(b);
+}
+
+cns_err cns_board_close(cns_board *b, cns_diag *diag)
+{
+    cns_err err = CNS_OK;
+    if (b == NULL)
+        return CNS_OK;
+    if (b->writer != NULL)
+        err = cns_archive_writer_close(b->writer, diag);
+    b->writer = NULL;
+    cns_board_free(b);
+    return err;
+}
+
+const cns_election *cns_board_election(const cns_board *b)
+{
+    return b->election;
+}
+
+void cns_board_summary_get(const cns_board *b, cns_board_summary *out)
+{
+    *out = b->summary;
+    if (b->writer != NULL)
+        cns_archive_writer_head(b->writer, &out->head);
+}
+
+const cns_tally *cns_board_tally(const cns_board *b)
+{
+    return b->summary.tallied ? b->tally : NULL;
+}
+
+const cns_result *cns_board_result(const cns_board *b)
+{
+    return b->summary.has_result ? &b->result : NULL;
+}

@@ -1,0 +1,102 @@
+/* The board's state, shared by its files. Internal to the library. */
+#ifndef CONSULTA_BOARD_INTERNAL_H
+#define CONSULTA_BOARD_INTERNAL_H
+
+#include "consulta/ballot.h"
+#include "consulta/board.h"
+#include "consulta/trustees.h"
+#include "core/map.h"
+
+/* A data entry kept until the event that refers to it. */
+typedef struct pending_data {
+    unsigned char hash[CNS_HASH_BYTES];
+    char *bytes;
+    size_t len;
+} pending_data;
+
+/* A verified partial decryption and its trustee. */
+typedef struct board_partial {
+    uint64_t owner;
+    cns_partial *partial;
+} board_partial;
+
+struct cns_board {
+    char *path;
+    cns_archive_writer *writer; /* NULL when read-only */
+    cns_election *election;
+    cns_trustees *trustees;
+    /* credential fingerprint → weight << 32 | index of its last ballot (1-based; 0: none) */
+    cns_map credentials;
+    cns_map ballots_seen; /* ballot fingerprint → index (ATTACKS.md #6, #7) */
+    cns_map alphas_seen;  /* ciphertext alpha fingerprint → ballot index (#6, #12) */
+    cns_map superseded;   /* ballot index → weight, for ballots replaced by a revote */
+    cns_tally *tally;     /* all ballots cast; the counted ones once ballots are closed */
+    bool tally_final;     /* superseded ballots taken out */
+    board_partial *partials;
+    size_t n_partials;
+    cns_result result;
+    cns_board_summary summary;
+    pending_data *pending; /* data entries since the last event (while reading) */
+    size_t n_pending, cap_pending;
+    cns_progress_fn progress;
+    void *progress_ctx;
+};
+
+/* ---- board.c ---- */
+
+/* A board with nothing in it yet, for path (copied). OUT: *out (set even on failure). */
+CNS_NODISCARD cns_err cns_board_new(cns_board **out, const char *path);
+
+/* The data entry with this hash among those since the last event, or NULL. */
+const pending_data *cns_board_pending(const cns_board *b, const unsigned char *hash);
+
+/* The map key of a group element (a fingerprint of its canonical encoding). */
+void cns_board_elt_key(unsigned char key[CNS_KEY_BYTES], const cns_group *group, const cns_elt *e);
+
+/* ---- setup.c: election, trustees, credentials (nothing is written) ---- */
+CNS_NODISCARD cns_err cns_board_setup(cns_board *b, const char *election, size_t election_len,
+                                      const char *trustees, size_t trustees_len,
+                                      const char *credentials, size_t credentials_len,
+                                      cns_diag *diag);
+
+/* ---- ballots.c: the rules for one ballot ---- */
+
+/* Everything the board remembers of one accepted ballot, computed by the check. */
+typedef struct ballot_marks ballot_marks;
+
+/* Parse, verify and hold a ballot to the rules; changes nothing. OUT: *marks. */
+CNS_NODISCARD cns_err cns_board_check_ballot(cns_board *b, const char *bytes, size_t len,
+                                             cns_ballot **ballot, ballot_marks **marks,
+                                             cns_diag *diag);
+
+/* Remember an accepted ballot as the board's next one and count it; frees marks. */
+CNS_NODISCARD cns_err cns_board_commit_ballot(cns_board *b, const cns_ballot *ballot,
+                                              ballot_marks *marks);
+
+void cns_board_marks_free(ballot_marks *marks);
+
+/* ---- count.c: tally, partial decryptions, result ---- */
+
+/* Take the superseded ballots out of the tally (reads the file again). */
+CNS_NODISCARD cns_err cns_board_finish_tally(cns_board *b, cns_diag *diag);
+
+/* Check a published encrypted tally (json) against the board's own. */
+CNS_NODISCARD cns_err cns_board_check_tally(cns_board *b, const char *json, size_t len,
+                                            uint64_t num, uint64_t weight, cns_diag *diag);
+
+/* Parse and verify a partial decryption; owner 0: find it. OUT: *partial, *owner_out. */
+CNS_NODISCARD cns_err cns_board_check_partial(cns_board *b, const char *json, size_t len,
+                                              uint64_t owner, cns_partial **partial,
+                                              uint64_t *owner_out, cns_diag *diag);
+
+/* Remember a verified partial decryption (takes partial). */
+CNS_NODISCARD cns_err cns_board_keep_partial(cns_board *b, cns_partial *partial, uint64_t owner);
+
+/* Compute the result from the kept partial decryptions into b->result. */
+CNS_NODISCARD cns_err cns_board_compute_result(cns_board *b, cns_diag *diag);
+
+/* Check a published result (json) against b->result. */
+CNS_NODISCARD cns_err cns_board_check_result(cns_board *b, const char *json, size_t len,
+                                             cns_diag *diag);
+
+#endif
