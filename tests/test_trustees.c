@@ -8,6 +8,7 @@
  */
 #include <dirent.h>
 #include <spawn.h>
+#include <stdarg.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -1132,6 +1133,393 @@ static void test_rejections(const char *group_name)
     cer_free(&c);
 }
 
+/* ---- cross-checks with belenios-tool 2.0 (BELENIOS-2048) ---------------------------------- */
+
+#define BT "belenios-tool setup generate-trustee-key-threshold --group BELENIOS-2048"
+
+/* Run a shell command in dir (stderr to dir/log); its exit status, or -1. */
+static int sh(const char *dir, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int sh(const char *dir, const char *fmt, ...)
+{
+    char cmd[4096];
+    int n = snprintf(cmd, sizeof cmd, "cd '%s' && { ", dir);
+    va_list ap;
+    va_start(ap, fmt);
+    n += vsnprintf(cmd + n, sizeof cmd - (size_t)n, fmt, ap);
+    va_end(ap);
+    snprintf(cmd + n, sizeof cmd - (size_t)n, "; } 2>>log");
+    int rc = system(cmd);
+    int status = rc != -1 && WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+    if (status != 0) {
+        fprintf(stderr, "command failed (%d): %s\n", status, cmd);
+        char log[1024];
+        snprintf(log, sizeof log, "tail -5 '%s/log' >&2", dir);
+        if (system(log) != 0)
+            fprintf(stderr, "(no log)\n");
+    }
+    return status;
+}
+
+static bool have_belenios(void)
+{
+    if (system("belenios-tool --version >/dev/null 2>&1") == 0)
+        return true;
+    fprintf(stderr, "belenios-tool is not installed: cross-checks cannot run\n");
+    CHECK(!"belenios-tool available");
+    return false;
+}
+
+static void write_in(const char *dir, const char *name, const char *data, size_t len)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    CHECK(f != NULL);
+    if (f == NULL)
+        return;
+    CHECK(fwrite(data, 1, len, f) == len && fputc('\n', f) == '\n');
+    CHECK(fclose(f) == 0);
+}
+
+/* Whether dir/name holds exactly data + "\n". */
+static bool file_is(const char *dir, const char *name, const char *data, size_t len)
+{
+    size_t flen;
+    char *f = read_in(dir, name, &flen, 0);
+    bool same = f != NULL && flen == len + 1 && memcmp(f, data, len) == 0 && f[len] == '\n';
+    if (!same)
+        fprintf(stderr, "%s/%s differs from ours\n", dir, name);
+    free(f);
+    return same;
+}
+
+static void tmp_dir(char dir[64])
+{
+    snprintf(dir, 64, "/tmp/cns-trustees-XXXXXX");
+    CHECK(mkdtemp(dir) != NULL);
+}
+
+static void rm_dir(const char *dir)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    CHECK(system(cmd) == 0);
+}
+
+/* Read the .jsons file dir/name into a buffer. */
+static void load_in(cns_buf *b, const char *dir, const char *name)
+{
+    size_t len;
+    char *data = read_in(dir, name, &len, 0);
+    CHECK(data != NULL);
+    if (data != NULL)
+        cns_buf_put(b, data, len);
+    free(data);
+}
+
+/* Consulta checks a ceremony belenios-tool made entirely, and redoes its server steps. */
+static void test_cross_belenios_ceremony(void)
+{
+    const cns_group *g = cns_group_by_name("BELENIOS-2048");
+    cns_diag diag = {{0}};
+    char dir[64], ids[N][CNS_CERT_ID_BYTES];
+    tmp_dir(dir);
+    int rc = sh(dir, "for i in 1 2 3; do " BT " --step 1; done && cat *.cert > certs.jsons && " BT
+                     " --certs certs.jsons --step 2 && "
+                     "for u in *.key; do " BT " --certs certs.jsons --key $u --step 3 "
+                     "--threshold 2; done > polynomials.jsons && " BT
+                     " --certs certs.jsons --step 4 --polynomials polynomials.jsons && "
+                     "for u in *.key; do " BT " --certs certs.jsons --key $u --step 5 "
+                     "< ${u%%.key}.vinput > ${u%%.key}.voutput; done && "
+                     "cat *.voutput | " BT " --certs certs.jsons --step 6 "
+                     "--polynomials polynomials.jsons > threshold.json && "
+                     "belenios-tool setup generate-trustee-key --group BELENIOS-2048 >/dev/null && "
+                     "cat *.pubkey > public_keys.jsons && belenios-tool setup make-trustees");
+    CHECK(rc == 0);
+    if (rc != 0)
+        goto done;
+    CHECK(reference_ids(dir, ids) == N);
+
+    /* step 2, 4 (byte for byte), 5 (with belenios' seeds), 6 (byte for byte) */
+    struct cer c;
+    cer_init(&c, g, 2);
+    load_in(&c.certs, dir, "certs.jsons");
+    load_in(&c.polys, dir, "polynomials.jsons");
+    CHECK_OK(cer_step4(&c, &diag));
+    for (size_t j = 0; j < N; j++) {
+        char name[128];
+        size_t klen;
+        snprintf(name, sizeof name, "%s.vinput", ids[j]);
+        CHECK(c.vinputs[j] != NULL && file_is(dir, name, c.vinputs[j], c.vinput_len[j]));
+        snprintf(name, sizeof name, "%s.key", ids[j]);
+        char *seed = read_in(dir, name, &klen, 1);
+        CHECK(seed != NULL && klen == CNS_SEED_LEN);
+        if (seed != NULL)
+            memcpy(c.seeds[j], seed, CNS_SEED_LEN);
+        free(seed);
+        cns_err err = cer_step5_one(&c, j, &diag);
+        CHECK_OK(err);
+        if (err != CNS_OK)
+            fprintf(stderr, "step 5 on belenios' vinput %zu: %s\n", j + 1, diag.text);
+    }
+    cns_buf_reset(&c.voutputs);
+    for (size_t j = 0; j < N; j++) {
+        char name[128];
+        snprintf(name, sizeof name, "%s.voutput", ids[j]);
+        load_in(&c.voutputs, dir, name);
+    }
+    CHECK_OK(cer_step6(&c, &diag));
+    CHECK(c.params != NULL && file_is(dir, "threshold.json", c.params, c.params_len));
+    for (size_t j = 0; j < N; j++) {
+        char name[128];
+        cns_scalar S;
+        snprintf(name, sizeof name, "%s.dkey", ids[j]);
+        CHECK(c.dkeys[j] != NULL && file_is(dir, name, c.dkeys[j], c.dkey_len[j]));
+        CHECK_OK(cns_threshold_dkey_decrypt(&S, g, c.seeds[j], CNS_SEED_LEN, c.dkeys[j],
+                                            c.dkey_len[j], &diag));
+        sodium_memzero(&S, sizeof S);
+    }
+
+    /* make-trustees: the same trustees.json, which verifies */
+    size_t pk_len, tlen, json_len;
+    char *pks = read_in(dir, "public_keys.jsons", &pk_len, 0);
+    char *tj = read_in(dir, "trustees.json", &tlen, 1);
+    char *json = NULL;
+    cns_trustees *t = NULL;
+    CHECK_OK(cns_trustees_make(&json, &json_len, g, pks, pk_len, c.params, c.params_len, &diag));
+    CHECK(json != NULL && tj != NULL && json_len == tlen && memcmp(json, tj, tlen) == 0);
+    CHECK_OK(cns_trustees_parse(&t, g, tj, tlen, &diag));
+    CHECK(t != NULL && cns_trustees_count(t) == 1 + N);
+    cns_trustees_free(t);
+    free(pks);
+    free(tj);
+    free(json);
+    cer_free(&c);
+done:
+    rm_dir(dir);
+}
+
+/* Write a consulta ceremony's files as belenios-tool names them. */
+static void write_ceremony(const char *dir, const struct cer *c, bool voutputs)
+{
+    write_in(dir, "certs.jsons", c->certs.data, c->certs.len - 1);
+    write_in(dir, "polynomials.jsons", c->polys.data, c->polys.len - 1);
+    for (size_t i = 0; i < N; i++) {
+        char name[128];
+        size_t l;
+        snprintf(name, sizeof name, "%s.key", c->ids[i]);
+        write_in(dir, name, c->seeds[i], CNS_SEED_LEN);
+        snprintf(name, sizeof name, "%s.vinput", c->ids[i]);
+        write_in(dir, name, c->vinputs[i], c->vinput_len[i]);
+        const char *v = line_of(&c->voutputs, i, &l);
+        snprintf(name, sizeof name, "%s.voutput", c->ids[i]);
+        if (voutputs && v != NULL)
+            write_in(dir, name, v, l);
+    }
+}
+
+/*
+ * belenios-tool accepts a ceremony made by consulta: it routes our polynomials
+ * to the same vinputs, runs step 5 on our vinputs (decrypting our channels and
+ * checking our shares), makes from our voutputs the same threshold.json and
+ * .dkey files, and its make-trustees, election verify, decrypt-threshold (our
+ * .dkey) and decrypt (our .privkey) all accept our keys.
+ */
+static void test_cross_consulta_ceremony(void)
+{
+    const cns_group *g = cns_group_by_name("BELENIOS-2048");
+    cns_diag diag = {{0}};
+    char dir[64];
+    struct cer c;
+    cer_init(&c, g, 2);
+    tmp_dir(dir);
+    if (!cer_run(&c))
+        goto done;
+    write_ceremony(dir, &c, true);
+    CHECK(sh(dir, BT " --certs certs.jsons --step 2") == 0);
+    CHECK(sh(dir, "mkdir routed && cd routed && " BT
+                  " --certs ../certs.jsons --step 4 --polynomials ../polynomials.jsons") == 0);
+    char routed[128];
+    snprintf(routed, sizeof routed, "%s/routed", dir);
+    for (size_t j = 0; j < N; j++) {
+        char name[128];
+        snprintf(name, sizeof name, "%s.vinput", c.ids[j]);
+        CHECK(file_is(routed, name, c.vinputs[j], c.vinput_len[j]));
+        CHECK(sh(dir, BT " --certs certs.jsons --key %s.key --step 5 < %s.vinput > %s.bt-voutput",
+                 c.ids[j], c.ids[j], c.ids[j]) == 0);
+    }
+    CHECK(sh(dir,
+             "cat %s.voutput %s.voutput %s.voutput | " BT " --certs certs.jsons --step 6 "
+             "--polynomials polynomials.jsons > threshold.json",
+             c.ids[0], c.ids[1], c.ids[2]) == 0);
+    CHECK(file_is(dir, "threshold.json", c.params, c.params_len));
+    for (size_t j = 0; j < N; j++) {
+        char name[128];
+        snprintf(name, sizeof name, "%s.dkey", c.ids[j]);
+        CHECK(file_is(dir, name, c.dkeys[j], c.dkey_len[j]));
+    }
+
+    /* a Single key by consulta; make-trustees; an election belenios verifies and decrypts */
+    char *priv = NULL, *pub = NULL, id[CNS_KEY_ID_BYTES], name[64], *json = NULL;
+    size_t priv_len, pub_len, json_len;
+    CHECK_OK(cns_trustee_keygen(&priv, &priv_len, &pub, &pub_len, id, g));
+    if (priv == NULL || pub == NULL)
+        goto done;
+    snprintf(name, sizeof name, "%s.pubkey", id);
+    write_in(dir, name, pub, pub_len);
+    snprintf(name, sizeof name, "%s.privkey", id);
+    write_in(dir, name, priv, priv_len);
+    write_in(dir, "public_keys.jsons", pub, pub_len);
+    CHECK(sh(dir, "belenios-tool setup make-trustees") == 0);
+    char pk_line[4096];
+    snprintf(pk_line, sizeof pk_line, "%s\n", pub);
+    CHECK_OK(cns_trustees_make(&json, &json_len, g, pk_line, strlen(pk_line), c.params,
+                               c.params_len, &diag));
+    CHECK(json != NULL && file_is(dir, "trustees.json", json, json_len));
+    CHECK(sh(dir,
+             "U=$(belenios-tool setup generate-token) && "
+             "belenios-tool setup generate-credentials --uuid $U --group BELENIOS-2048 "
+             "--count 2 >/dev/null && mv *.pubcreds public_creds.json && "
+             "mv *.privcreds private_creds.txt && "
+             "belenios-tool setup make-election --uuid $U --group BELENIOS-2048 "
+             "--template '%s/" FF "/questions.json' && belenios-tool archive init && "
+             "belenios-tool election verify",
+             testdata_dir()) == 0);
+    CHECK(sh(dir,
+             "belenios-tool archive add-event --type=EndBallots < /dev/null && "
+             "belenios-tool election compute-encrypted-tally | "
+             "belenios-tool archive add-event --type=EncryptedTally && "
+             "belenios-tool election decrypt --privkey %s.privkey --trustee-id 1 "
+             "> pd1.json && belenios-tool election decrypt-threshold --key %s.key "
+             "--decryption-key %s.dkey --trustee-id 3 > pd3.json",
+             id, c.ids[1], c.ids[1]) == 0);
+    sodium_memzero(priv, priv_len);
+    free(priv);
+    free(pub);
+    free(json);
+done:
+    cer_free(&c);
+    rm_dir(dir);
+}
+
+/* Trustee 1 uses belenios-tool, trustees 2 and 3 use consulta; both servers agree. */
+static void test_cross_mixed(void)
+{
+    const cns_group *g = cns_group_by_name("BELENIOS-2048");
+    cns_diag diag = {{0}};
+    char dir[64], bt_id[CNS_CERT_ID_BYTES] = "";
+    struct cer c;
+    cer_init(&c, g, 2);
+    tmp_dir(dir);
+
+    /* step 1: belenios-tool for one, consulta for two; certs.jsons = cat *.cert */
+    CHECK(sh(dir, BT " --step 1 && ls *.key > bt-key") == 0);
+    size_t len;
+    char *bt_key = read_in(dir, "bt-key", &len, 1);
+    CHECK(bt_key != NULL && len == 64 + 4);
+    if (bt_key == NULL || len != 68)
+        goto done;
+    memcpy(bt_id, bt_key, 64);
+    bt_id[64] = '\0';
+    free(bt_key);
+    for (size_t i = 0; i < 2; i++) {
+        char seed[CNS_SEED_LEN + 1], id[CNS_CERT_ID_BYTES], name[128], *cert = NULL;
+        CHECK_OK(cns_threshold_seed_new(seed));
+        CHECK_OK(cns_threshold_cert_make(&cert, &len, id, g, seed, CNS_SEED_LEN, &diag));
+        snprintf(name, sizeof name, "%s.cert", id);
+        write_in(dir, name, cert, len);
+        snprintf(name, sizeof name, "%s.key", id);
+        write_in(dir, name, seed, CNS_SEED_LEN);
+        free(cert);
+    }
+    CHECK(sh(dir, "cat *.cert > certs.jsons && " BT " --certs certs.jsons --step 2") == 0);
+    CHECK(reference_ids(dir, c.ids) == N);
+    size_t bt = N;
+    for (size_t i = 0; i < N; i++) {
+        char name[128];
+        snprintf(name, sizeof name, "%s.key", c.ids[i]);
+        char *seed = read_in(dir, name, &len, 1);
+        if (seed != NULL && len == CNS_SEED_LEN)
+            memcpy(c.seeds[i], seed, CNS_SEED_LEN + 1);
+        free(seed);
+        if (strcmp(c.ids[i], bt_id) == 0)
+            bt = i;
+    }
+    CHECK(bt < N);
+    if (bt == N)
+        goto done;
+    load_in(&c.certs, dir, "certs.jsons");
+
+    /* step 3: each trustee with its own tool, in certs order */
+    for (size_t i = 0; i < N; i++) {
+        if (i == bt) {
+            CHECK(sh(dir, BT " --certs certs.jsons --key %s.key --step 3 --threshold 2 > p.bt",
+                     c.ids[i]) == 0);
+            load_in(&c.polys, dir, "p.bt");
+            continue;
+        }
+        cns_ceremony *mine = NULL;
+        char *poly = NULL;
+        CHECK_OK(cns_ceremony_new(&mine, g, c.certs.data, c.certs.len, &diag));
+        if (mine != NULL)
+            CHECK_OK(cns_ceremony_polynomial_make(&poly, &len, mine, c.seeds[i], CNS_SEED_LEN, 2,
+                                                  &diag));
+        if (poly != NULL)
+            put_line(&c.polys, poly, len);
+        free(poly);
+        cns_ceremony_free(mine);
+    }
+    write_in(dir, "polynomials.jsons", c.polys.data, c.polys.len - 1);
+
+    /* step 4 by both servers: the same vinputs */
+    CHECK(sh(dir, BT " --certs certs.jsons --step 4 --polynomials polynomials.jsons") == 0);
+    CHECK_OK(cer_step4(&c, &diag));
+    for (size_t j = 0; j < N; j++) {
+        char name[128];
+        snprintf(name, sizeof name, "%s.vinput", c.ids[j]);
+        CHECK(c.vinputs[j] != NULL && file_is(dir, name, c.vinputs[j], c.vinput_len[j]));
+    }
+
+    /* step 5: each with its own tool */
+    for (size_t j = 0; j < N; j++) {
+        if (j == bt) {
+            CHECK(sh(dir, BT " --certs certs.jsons --key %s.key --step 5 < %s.vinput > v.bt",
+                     c.ids[j], c.ids[j]) == 0);
+            load_in(&c.voutputs, dir, "v.bt");
+        } else {
+            cns_err err = cer_step5_one(&c, j, &diag);
+            CHECK_OK(err);
+            if (err != CNS_OK)
+                fprintf(stderr, "mixed step 5, trustee %zu: %s\n", j + 1, diag.text);
+        }
+    }
+    write_in(dir, "voutputs", c.voutputs.data, c.voutputs.len - 1);
+
+    /* step 6 by both servers: the same threshold.json and .dkey files */
+    CHECK(sh(dir, BT " --certs certs.jsons --step 6 --polynomials polynomials.jsons "
+                     "< voutputs > threshold.json") == 0);
+    CHECK_OK(cer_step6(&c, &diag));
+    CHECK(c.params != NULL && file_is(dir, "threshold.json", c.params, c.params_len));
+    for (size_t j = 0; j < N; j++) {
+        char name[128];
+        cns_scalar S;
+        snprintf(name, sizeof name, "%s.dkey", c.ids[j]);
+        CHECK(c.dkeys[j] != NULL && file_is(dir, name, c.dkeys[j], c.dkey_len[j]));
+        CHECK_OK(cns_threshold_dkey_decrypt(&S, g, c.seeds[j], CNS_SEED_LEN, c.dkeys[j],
+                                            c.dkey_len[j], &diag));
+        sodium_memzero(&S, sizeof S);
+    }
+    char *tj = c.params != NULL ? pedersen_json(c.params, c.params_len, &len) : NULL;
+    cns_trustees *t = NULL;
+    if (tj != NULL)
+        CHECK_OK(cns_trustees_parse(&t, g, tj, len, &diag));
+    cns_trustees_free(t);
+    free(tj);
+done:
+    cer_free(&c);
+    rm_dir(dir);
+}
+
 int main(void)
 {
     if (sodium_init() < 0)
@@ -1145,5 +1533,10 @@ int main(void)
     test_ceremony("ristretto255");
     test_rejections("BELENIOS-2048");
     test_rejections("Ed25519");
+    if (have_belenios()) {
+        test_cross_belenios_ceremony();
+        test_cross_consulta_ceremony();
+        test_cross_mixed();
+    }
     return CHECK_DONE();
 }
