@@ -913,7 +913,7 @@ static cns_err read_body(cns_archive_reader *r, uint64_t len, bool skip,
 static cns_err read_header_entry(cns_archive_reader *r, const hdr *h, cns_archive_entry *e,
                                  cns_diag *diag)
 {
-    uint64_t timestamp;
+    uint64_t timestamp = 0;
     cns_err err = read_body(r, h->size, false, &e->content, diag);
     if (err == CNS_OK)
         err = parse_belenios(e->content, e->len, &timestamp, diag);
