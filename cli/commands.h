@@ -8,5 +8,6 @@
 #define CONSULTA_CLI_COMMANDS_H
 
 int cmd_count(int argc, char **argv);
+int cmd_trustee(int argc, char **argv);
 
 #endif

@@ -14,6 +14,7 @@ struct command {
 
 static const struct command commands[] = {
     {"count", cmd_count, "count votes and allocate seats by a published rule"},
+    {"trustee", cmd_trustee, "trustee keys, the threshold key ceremony, trustees.json"},
 };
 
 static void usage(FILE *out)
