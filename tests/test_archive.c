@@ -86,13 +86,17 @@ static void raw_entry(mbuf *b, const char *name, const void *content, size_t len
     memcpy(h + 100, "0000644", 7);
     memcpy(h + 108, "0000000", 7);
     memcpy(h + 116, "0000000", 7);
-    snprintf(h + 124, 12, "%011" PRIo64, (uint64_t)len);
-    snprintf(h + 136, 12, "%011" PRIo64, mtime);
+    char field[32];
+    snprintf(field, sizeof field, "%011" PRIo64, (uint64_t)len);
+    memcpy(h + 124, field, 12);
+    snprintf(field, sizeof field, "%011" PRIo64, mtime);
+    memcpy(h + 136, field, 12);
     memset(h + 148, ' ', 8);
     h[156] = '0';
     for (size_t i = 0; i < 512; i++)
         sum += (unsigned char)h[i];
-    snprintf(h + 148, 7, "%06o", sum);
+    snprintf(field, sizeof field, "%06o", sum);
+    memcpy(h + 148, field, 7);
     h[155] = ' ';
     put(b, h, 512);
     put(b, content, len);

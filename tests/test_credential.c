@@ -175,7 +175,7 @@ static void test_reference(const char *dir, const char *bel, const char *group_n
 {
     char path[512], uuid[CNS_UUID_MAX_LEN + 1], fp[CNS_CREDENTIAL_FINGERPRINT_BYTES],
         hash_fp[CNS_CREDENTIAL_FINGERPRINT_BYTES];
-    size_t privlen, publen, boardlen, jlen;
+    size_t privlen = 0, publen = 0, boardlen = 0, jlen = 0;
     unsigned char hash[32];
     cns_diag diag = {{0}};
     cns_credential_list *list = NULL, *list2 = NULL;

@@ -237,7 +237,7 @@ static size_t event_text(char out[EVENT_TEXT_MAX], const cns_archive_event *ev)
 /* A tar header block exactly as belenios-tool writes it. */
 static void header_block(unsigned char b[BLOCK], const char *name, uint64_t size, uint64_t mtime)
 {
-    char field[16];
+    char field[32];
     unsigned sum = 0;
     memset(b, 0, BLOCK);
     memcpy(b, name, strlen(name));
