@@ -331,7 +331,7 @@ static int count(opts *o)
         cns_count_rule_from_json(rule_text, strlen(rule_text), &rule, &diag) != CNS_OK ||
         cns_count_input_parse(fmt, o->input, text, len, rule, &in, &diag) != CNS_OK ||
         cns_count_run(rule, in, &res, &diag) != CNS_OK) {
-        fprintf(stderr, "consulta count: %s\n", diag.text[0] ? diag.text : "out of memory");
+        fprintf(stderr, "consulta: %s\n", diag.text[0] ? diag.text : "out of memory");
         goto done;
     }
     rc = render(o, res);

@@ -7,7 +7,23 @@
 #ifndef CONSULTA_CLI_COMMANDS_H
 #define CONSULTA_CLI_COMMANDS_H
 
-int cmd_count(int argc, char **argv);
+/* setting up (cmd_setup.c, cmd_trustee.c) */
+int cmd_uuid(int argc, char **argv);
+int cmd_credentials(int argc, char **argv);
 int cmd_trustee(int argc, char **argv);
+int cmd_election_make(int argc, char **argv);
+/* the board (cmd_board.c) */
+int cmd_archive_init(int argc, char **argv);
+int cmd_add_event(int argc, char **argv);
+int cmd_cast(int argc, char **argv);
+int cmd_close(int argc, char **argv);
+int cmd_tally(int argc, char **argv);
+int cmd_result(int argc, char **argv);
+/* voters and trustees (cmd_vote.c, cmd_decrypt.c) */
+int cmd_ballot(int argc, char **argv);
+int cmd_decrypt(int argc, char **argv);
+/* everyone (cmd_verify.c, cmd_count.c) */
+int cmd_verify(int argc, char **argv);
+int cmd_count(int argc, char **argv);
 
 #endif

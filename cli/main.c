@@ -13,8 +13,20 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"count", cmd_count, "count votes and allocate seats by a published rule"},
+    {"uuid", cmd_uuid, "make a fresh election identifier"},
+    {"credentials", cmd_credentials, "make the voters' credentials (credential authority)"},
     {"trustee", cmd_trustee, "trustee keys, the threshold key ceremony, trustees.json"},
+    {"election-make", cmd_election_make, "make election.json from a template and the trustees"},
+    {"archive-init", cmd_archive_init, "start the public board (UUID.bel)"},
+    {"ballot", cmd_ballot, "encrypt a voter's choices into a ballot"},
+    {"cast", cmd_cast, "cast ballots on the board"},
+    {"close", cmd_close, "close the ballot box"},
+    {"tally", cmd_tally, "publish the encrypted tally"},
+    {"decrypt", cmd_decrypt, "a trustee's partial decryption of the tally"},
+    {"add-event", cmd_add_event, "append a checked event to the board (as belenios-tool)"},
+    {"result", cmd_result, "combine the partial decryptions and publish the result"},
+    {"verify", cmd_verify, "verify a whole public record and show its result"},
+    {"count", cmd_count, "count votes and allocate seats by a published rule"},
 };
 
 static void usage(FILE *out)

@@ -10,6 +10,24 @@
 
 #include "board/internal.h"
 #include "consulta/limits.h"
+#include "core/buf.h"
+
+/* Take ballot number index (bytes) back out of the tally if it was superseded. */
+static cns_err remove_if_superseded(cns_board *b, uint64_t index, const char *bytes, size_t len,
+                                    cns_diag *diag)
+{
+    unsigned char key[CNS_KEY_BYTES] = {0};
+    memcpy(key, &index, sizeof index);
+    const uint64_t *weight = cns_map_get(&b->superseded, key);
+    if (weight == NULL)
+        return CNS_OK;
+    cns_ballot *ballot = NULL;
+    cns_err err = cns_ballot_parse(&ballot, b->election, bytes, len, diag);
+    if (err == CNS_OK)
+        err = cns_tally_remove(b->tally, ballot, *weight);
+    cns_ballot_free(ballot);
+    return err;
+}
 
 /* Read the board again and take each superseded ballot back out of the tally. */
 static cns_err remove_superseded(cns_board *b, cns_diag *diag)
@@ -17,8 +35,8 @@ static cns_err remove_superseded(cns_board *b, cns_diag *diag)
     cns_archive_reader *reader = NULL;
     cns_archive_entry entry;
     uint64_t index = 0;
-    const char *bytes = NULL;
-    size_t len = 0;
+    cns_buf data; /* the data entry before the event: a ballot before a Ballot event */
+    cns_buf_init(&data, CNS_ARCHIVE_ENTRY_MAX);
     cns_err err = cns_archive_reader_open(&reader, b->path, 0, diag);
     while (err == CNS_OK) {
         err = cns_archive_reader_next(reader, &entry, diag);
@@ -26,25 +44,15 @@ static cns_err remove_superseded(cns_board *b, cns_diag *diag)
             (entry.kind == CNS_ARCHIVE_EVENT && entry.event.type == CNS_EVENT_END_BALLOTS))
             break;
         if (entry.kind == CNS_ARCHIVE_DATA) {
-            bytes = (const char *)entry.content; /* a ballot is the only data before its event */
-            len = entry.len;
-            continue;
+            cns_buf_reset(&data);
+            cns_buf_put(&data, entry.content, entry.len);
+            err = cns_buf_status(&data);
+        } else if (entry.kind == CNS_ARCHIVE_EVENT && entry.event.type == CNS_EVENT_BALLOT) {
+            err = remove_if_superseded(b, ++index, data.data, data.len, diag);
         }
-        if (entry.kind != CNS_ARCHIVE_EVENT || entry.event.type != CNS_EVENT_BALLOT)
-            continue;
-        unsigned char key[CNS_KEY_BYTES] = {0};
-        index++;
-        memcpy(key, &index, sizeof index);
-        const uint64_t *weight = cns_map_get(&b->superseded, key);
-        if (weight == NULL)
-            continue;
-        cns_ballot *ballot = NULL;
-        err = cns_ballot_parse(&ballot, b->election, bytes, len, diag);
-        if (err == CNS_OK)
-            err = cns_tally_remove(b->tally, ballot, *weight);
-        cns_ballot_free(ballot);
     }
     cns_archive_reader_free(reader);
+    cns_buf_free(&data);
     if (err != CNS_OK)
         return cns_diag_prefix(diag, err, "second reading of the board: ");
     return CNS_OK;

@@ -7,57 +7,27 @@
 #include <string.h>
 
 #include "board/internal.h"
-#include "consulta/limits.h"
-#include "record/json.h"
+#include "consulta/credential.h"
 
-/* Parse "element" or "element,weight" into the credential map. */
-static cns_err add_credential(cns_board *b, const json_t *v, size_t i, cns_diag *diag)
-{
-    const cns_group *group = cns_election_group(b->election);
-    const char *s = json_string_value(v);
-    size_t len = json_string_length(v), elt_len = len;
-    const char *comma = s ? memchr(s, ',', len) : NULL;
-    uint64_t weight = 1, *seen;
-    unsigned char key[CNS_KEY_BYTES];
-    cns_elt c;
-    if (s == NULL)
-        return cns_diag_set(diag, CNS_ERR_DECODE, "credential %zu: not a string", i + 1);
-    if (comma != NULL) {
-        elt_len = (size_t)(comma - s);
-        weight = 0;
-        for (const char *d = comma + 1; d < s + len; d++) {
-            if (*d < '0' || *d > '9' || (d == comma + 1 && *d == '0') || weight > CNS_MAX_WEIGHT)
-                return cns_diag_set(diag, CNS_ERR_DECODE,
-                                    "credential %zu: weight is not a positive integer", i + 1);
-            weight = weight * 10 + (uint64_t)(*d - '0');
-        }
-        if (weight == 0 || weight > CNS_MAX_WEIGHT)
-            return cns_diag_set(diag, CNS_ERR_INVALID, "credential %zu: weight out of range",
-                                i + 1);
-    }
-    if (cns_elt_from_text(group, &c, s, elt_len) != CNS_OK)
-        return cns_diag_set(diag, CNS_ERR_INVALID, "credential %zu: not a valid %s element", i + 1,
-                            cns_group_name(group));
-    cns_board_elt_key(key, group, &c);
-    if (cns_map_put(&b->credentials, key, weight << 32, &seen) != CNS_OK)
-        return CNS_ERR_NOMEM;
-    if (seen != NULL)
-        return cns_diag_set(diag, CNS_ERR_INVALID,
-                            "credential %zu: the same public credential is listed twice", i + 1);
-    return CNS_OK;
-}
-
+/* The public credentials, checked (valid, distinct, weights), into the credential map. */
 static cns_err load_credentials(cns_board *b, const char *bytes, size_t len, cns_diag *diag)
 {
-    json_t *root = NULL;
-    cns_err err = cns_jr_parse(&root, bytes, len, "public credentials", diag);
-    if (err == CNS_OK && !json_is_array(root))
-        err = cns_diag_set(diag, CNS_ERR_DECODE, "public credentials: expected a JSON array");
-    if (err == CNS_OK && json_array_size(root) > CNS_MAX_VOTERS)
-        err = cns_diag_set(diag, CNS_ERR_LIMIT, "public credentials: more than %d", CNS_MAX_VOTERS);
-    for (size_t i = 0; err == CNS_OK && i < json_array_size(root); i++)
-        err = add_credential(b, json_array_get(root, i), i, diag);
-    json_decref(root);
+    const cns_group *group = cns_election_group(b->election);
+    cns_credential_list *list = NULL;
+    cns_err err = cns_credential_list_parse(&list, group, bytes, len, 0, diag);
+    if (err != CNS_OK)
+        return cns_diag_prefix(diag, err, "public credentials: ");
+    for (size_t i = 0; err == CNS_OK && i < cns_credential_list_count(list); i++) {
+        unsigned char key[CNS_KEY_BYTES];
+        uint64_t weight;
+        cns_elt c;
+        err = cns_credential_list_get(list, i, &c, &weight);
+        if (err != CNS_OK)
+            break;
+        cns_board_elt_key(key, group, &c);
+        err = cns_map_put(&b->credentials, key, weight << 32, NULL);
+    }
+    cns_credential_list_free(list);
     if (err == CNS_OK)
         b->summary.credentials = b->credentials.count;
     return err;

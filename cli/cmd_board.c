@@ -1,0 +1,245 @@
+/*
+ * Writing to the board: consulta archive-init, add-event, cast, close,
+ * tally, result. Every addition is verified before it is written; a refused
+ * one leaves the board as it was.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "commands.h"
+#include "consulta/board.h"
+#include "consulta/limits.h"
+#include "election_files.h"
+#include "report.h"
+#include "util.h"
+
+static const char init_usage[] =
+    "usage: consulta archive-init [--dir DIR]\n"
+    "\n"
+    "Start the public board DIR/UUID.bel from DIR/election.json, DIR/trustees.json\n"
+    "and DIR/public_creds.json, after checking them as a verifier would.\n";
+
+int cmd_archive_init(int argc, char **argv)
+{
+    static const struct option options[] = {{"dir", required_argument, NULL, 'd'},
+                                            {"help", no_argument, NULL, 'h'},
+                                            {NULL, 0, NULL, 0}};
+    const char *dir = ".";
+    int opt;
+    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        if (opt == 'd')
+            dir = optarg;
+        else if (opt == 'h')
+            return fputs(init_usage, stdout), EXIT_OK;
+        else
+            return cli_usage("archive-init", "unknown option");
+    }
+    if (optind != argc)
+        return cli_usage("archive-init", "unexpected argument %s", argv[optind]);
+    char path[4096], name[128];
+    size_t le, lt, lc;
+    char *e = cli_read(cli_path(path, sizeof path, dir, "election.json"), &le, true);
+    char *t = e ? cli_read(cli_path(path, sizeof path, dir, "trustees.json"), &lt, true) : NULL;
+    char *c = t ? cli_read(cli_path(path, sizeof path, dir, "public_creds.json"), &lc, true) : NULL;
+    cns_election *election = NULL;
+    cns_board *board = NULL;
+    cns_diag diag = {{0}};
+    int rc = EXIT_REFUSED;
+    if (c == NULL)
+        goto done;
+    cns_err err = cns_election_parse(&election, e, le, &diag);
+    if (err == CNS_OK) {
+        snprintf(name, sizeof name, "%s.bel", cns_election_uuid(election));
+        err = cns_board_create(&board, cli_path(path, sizeof path, dir, name), e, le, t, lt, c, lc,
+                               (uint64_t)time(NULL), &diag);
+    }
+    if (err == CNS_OK)
+        err = cns_board_close(board, &diag);
+    else
+        cns_board_free(board);
+    if (err != CNS_OK) {
+        rc = cli_fail("archive-init", err, &diag);
+        goto done;
+    }
+    printf("%s: board started\n", path);
+    rc = EXIT_OK;
+done:
+    cns_election_free(election);
+    free(e);
+    free(t);
+    free(c);
+    return rc;
+}
+
+/* Cast each line of text (one ballot per line); prints each tracker. */
+static int cast_lines(cns_board *board, char *text)
+{
+    size_t line_no = 0, cast = 0;
+    int rc = EXIT_OK;
+    for (char *save = NULL, *line = strtok_r(text, "\n", &save); line != NULL;
+         line = strtok_r(NULL, "\n", &save)) {
+        char tracker[CNS_HASH_B64_BYTES];
+        cns_diag diag = {{0}};
+        line_no++;
+        cns_err err = cns_board_cast(board, line, strlen(line), tracker, &diag);
+        if (err != CNS_OK) {
+            cns_diag_prefix(&diag, err, "ballot on line %zu: ", line_no);
+            rc = cli_fail("cast", err, &diag);
+            break;
+        }
+        printf("%s\n", tracker);
+        cast++;
+        cli_progress(NULL, "casting ballots", cast, cast);
+    }
+    cli_progress_done();
+    if (line_no == 0)
+        rc = cli_usage("cast", "no ballot on standard input");
+    return rc;
+}
+
+/* Apply one event of this type with the payload read from in. */
+static int add_event(cns_board *board, const char *type, const char *in, uint64_t owner)
+{
+    size_t len = 0;
+    bool read = in != NULL && strcmp(type, "EndBallots") != 0;
+    char *payload = read ? cli_read(in, &len, true) : NULL;
+    cns_diag diag = {{0}};
+    cns_err err;
+    int rc = EXIT_REFUSED;
+    if (read && payload == NULL)
+        return EXIT_REFUSED;
+    if (strcmp(type, "Ballot") == 0) {
+        rc = cast_lines(board, payload);
+        free(payload);
+        return rc;
+    }
+    if (strcmp(type, "EndBallots") == 0)
+        err = cns_board_end_ballots(board, &diag);
+    else if (strcmp(type, "EncryptedTally") == 0)
+        err = cns_board_publish_tally(board, payload, len, &diag);
+    else if (strcmp(type, "PartialDecryption") == 0)
+        err = cns_board_add_partial(board, payload, len, owner, &owner, &diag);
+    else if (strcmp(type, "Result") == 0)
+        err = cns_board_publish_result(board, payload, len, &diag);
+    else
+        err = cns_diag_set(&diag, CNS_ERR_INVALID,
+                           "unknown event type %s (Ballot, EndBallots, EncryptedTally, "
+                           "PartialDecryption, Result)",
+                           type);
+    rc = err == CNS_OK ? EXIT_OK : cli_fail("add-event", err, &diag);
+    if (err == CNS_OK && strcmp(type, "PartialDecryption") == 0)
+        printf("partial decryption of trustee %llu added\n", (unsigned long long)owner);
+    free(payload);
+    return rc;
+}
+
+/* Open DIR's board for appending, apply the event, close. */
+static int with_board(const char *cmd, const char *dir, const char *type, const char *in,
+                      uint64_t owner)
+{
+    cns_diag diag = {{0}};
+    cns_board *board = cli_open_board(cmd, dir, true);
+    if (board == NULL)
+        return EXIT_REFUSED;
+    int rc = add_event(board, type, in, owner);
+    const cns_result *result = cns_board_result(board);
+    if (rc == EXIT_OK && strcmp(cmd, "result") == 0 && result != NULL)
+        cli_print_result(stdout, cns_board_election(board), result);
+    cns_err err = cns_board_close(board, &diag);
+    if (err != CNS_OK && rc == EXIT_OK)
+        rc = cli_fail(cmd, err, &diag);
+    return rc;
+}
+
+static const char add_event_usage[] =
+    "usage: consulta add-event --type TYPE [--trustee-id N] [--dir DIR] [< PAYLOAD]\n"
+    "\n"
+    "Append an event to DIR's board, reading its payload from standard input,\n"
+    "as belenios-tool archive add-event does, after checking it:\n"
+    "  Ballot             one ballot per line; prints each smart ballot tracker\n"
+    "  EndBallots         no payload: closes the ballot box\n"
+    "  EncryptedTally     an encrypted tally: must be the board's own\n"
+    "  PartialDecryption  a trustee's partial decryption (the trustee is found\n"
+    "                     from its proofs, or given by --trustee-id)\n"
+    "  Result             a result: must be the decryption of the tally\n";
+
+int cmd_add_event(int argc, char **argv)
+{
+    static const struct option options[] = {{"type", required_argument, NULL, 't'},
+                                            {"trustee-id", required_argument, NULL, 'i'},
+                                            {"dir", required_argument, NULL, 'd'},
+                                            {"help", no_argument, NULL, 'h'},
+                                            {NULL, 0, NULL, 0}};
+    const char *type = NULL, *dir = ".";
+    uint64_t owner = 0;
+    int opt;
+    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        if (opt == 't')
+            type = optarg;
+        else if (opt == 'i' && !cli_parse_u64(optarg, 1, CNS_MAX_TRUSTEES, &owner))
+            return cli_usage("add-event", "--trustee-id must be from 1 to %d", CNS_MAX_TRUSTEES);
+        else if (opt == 'd')
+            dir = optarg;
+        else if (opt == 'h')
+            return fputs(add_event_usage, stdout), EXIT_OK;
+        else if (opt != 'i')
+            return cli_usage("add-event", "unknown option");
+    }
+    if (type == NULL || optind != argc)
+        return cli_usage("add-event", "--type is required");
+    return with_board("add-event", dir, type, "-", owner);
+}
+
+/* The shape shared by cast, close, tally and result: [--dir DIR] only. */
+static int simple(const char *cmd, const char *usage, const char *type, const char *in, int argc,
+                  char **argv)
+{
+    static const struct option options[] = {{"dir", required_argument, NULL, 'd'},
+                                            {"help", no_argument, NULL, 'h'},
+                                            {NULL, 0, NULL, 0}};
+    const char *dir = ".";
+    int opt;
+    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        if (opt == 'd')
+            dir = optarg;
+        else if (opt == 'h')
+            return fputs(usage, stdout), EXIT_OK;
+        else
+            return cli_usage(cmd, "unknown option");
+    }
+    if (optind != argc)
+        return cli_usage(cmd, "unexpected argument %s", argv[optind]);
+    return with_board(cmd, dir, type, in, 0);
+}
+
+int cmd_cast(int argc, char **argv)
+{
+    return simple("cast",
+                  "usage: consulta cast [--dir DIR] < BALLOTS\n\nCast ballots (one per line) on "
+                  "DIR's board; prints each smart ballot tracker.\n",
+                  "Ballot", "-", argc, argv);
+}
+
+int cmd_close(int argc, char **argv)
+{
+    return simple("close", "usage: consulta close [--dir DIR]\n\nClose DIR's ballot box.\n",
+                  "EndBallots", NULL, argc, argv);
+}
+
+int cmd_tally(int argc, char **argv)
+{
+    return simple("tally",
+                  "usage: consulta tally [--dir DIR]\n\nPublish the encrypted tally of the "
+                  "ballots counted on DIR's board.\n",
+                  "EncryptedTally", NULL, argc, argv);
+}
+
+int cmd_result(int argc, char **argv)
+{
+    return simple("result",
+                  "usage: consulta result [--dir DIR]\n\nCombine the trustees' partial "
+                  "decryptions on DIR's board, publish the result and show it.\n",
+                  "Result", NULL, argc, argv);
+}

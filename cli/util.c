@@ -1,0 +1,188 @@
+/* Files, paths, messages and progress for the subcommands (util.h). */
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+char *cli_read(const char *path, size_t *len, bool strip)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    size_t cap = 1 << 16, n = 0, got;
+    char *data = NULL;
+    if (f == NULL) {
+        fprintf(stderr, "consulta: cannot read %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    data = malloc(cap);
+    while (data != NULL && (got = fread(data + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (n + 1 == cap) {
+            char *bigger = realloc(data, cap * 2);
+            if (bigger == NULL) {
+                free(data);
+                data = NULL;
+            }
+            data = bigger;
+            cap *= 2;
+        }
+    }
+    bool failed = data == NULL || ferror(f);
+    if (f != stdin)
+        fclose(f);
+    if (failed) {
+        fprintf(stderr, "consulta: cannot read %s\n", path);
+        free(data);
+        return NULL;
+    }
+    if (strip && n > 0 && data[n - 1] == '\n')
+        n--;
+    data[n] = '\0';
+    *len = n;
+    return data;
+}
+
+int cli_write(const char *path, const char *data, size_t len, unsigned mode)
+{
+    if (strcmp(path, "-") == 0) {
+        if (fwrite(data, 1, len, stdout) != len || fputc('\n', stdout) == EOF ||
+            fflush(stdout) != 0) {
+            fprintf(stderr, "consulta: cannot write to standard output\n");
+            return 1;
+        }
+        return 0;
+    }
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode);
+    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (f == NULL) {
+        fprintf(stderr, "consulta: cannot write %s: %s\n", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return 1;
+    }
+    bool ok = fwrite(data, 1, len, f) == len && fputc('\n', f) != EOF;
+    ok = fclose(f) == 0 && ok;
+    if (!ok)
+        fprintf(stderr, "consulta: cannot write %s\n", path);
+    return ok ? 0 : 1;
+}
+
+char *cli_path(char *buf, size_t cap, const char *dir, const char *name)
+{
+    snprintf(buf, cap, "%s/%s", dir, name);
+    return buf;
+}
+
+int cli_find_board(char *buf, size_t cap, const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *entry;
+    int found = 0;
+    if (d == NULL) {
+        fprintf(stderr, "consulta: cannot open directory %s: %s\n", dir, strerror(errno));
+        return 1;
+    }
+    while ((entry = readdir(d)) != NULL) {
+        size_t n = strlen(entry->d_name);
+        if (n > 4 && strcmp(entry->d_name + n - 4, ".bel") == 0) {
+            if (found++ == 0)
+                cli_path(buf, cap, dir, entry->d_name);
+        }
+    }
+    closedir(d);
+    if (found == 1)
+        return 0;
+    fprintf(stderr, "consulta: %s has %s .bel file (the board)\n", dir,
+            found == 0 ? "no" : "more than one");
+    return 1;
+}
+
+int cli_fail(const char *cmd, cns_err err, const cns_diag *diag)
+{
+    const char *detail = diag != NULL && diag->text[0] != '\0' ? diag->text : cns_strerror(err);
+    fprintf(stderr, "consulta %s: %s\n", cmd, detail);
+    return EXIT_REFUSED;
+}
+
+int cli_usage(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "consulta %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, " (see consulta %s --help)\n", cmd);
+    return EXIT_USAGE;
+}
+
+static struct {
+    bool drawn;
+    const char *phase;
+    struct timespec start;
+    struct timespec last;
+} progress;
+
+bool cli_progress_enabled(void)
+{
+    return isatty(STDERR_FILENO) == 1;
+}
+
+static double seconds_since(const struct timespec *t)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+void cli_progress(void *ctx, const char *phase, uint64_t done, uint64_t total)
+{
+    (void)ctx;
+    if (!cli_progress_enabled())
+        return;
+    if (progress.phase != phase) {
+        cli_progress_done();
+        progress.phase = phase;
+        clock_gettime(CLOCK_MONOTONIC, &progress.start);
+        progress.last = progress.start;
+    } else if (done < total && seconds_since(&progress.last) < 0.1) {
+        return;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &progress.last);
+    double elapsed = seconds_since(&progress.start);
+    double frac = total ? (double)done / (double)total : 0;
+    int width = 30, filled = (int)(frac * width);
+    char bar[64];
+    for (int i = 0; i < width; i++)
+        bar[i] = i < filled ? '#' : '.';
+    bar[width] = '\0';
+    double left = frac > 0 ? elapsed * (1 - frac) / frac : 0;
+    fprintf(stderr, "\r%-22s [%s] %3.0f%%  %.0f/s  %4.0fs left ", phase, bar, frac * 100,
+            elapsed > 0 ? (double)done / elapsed : 0.0, left);
+    progress.drawn = true;
+}
+
+void cli_progress_done(void)
+{
+    if (progress.drawn)
+        fputc('\n', stderr);
+    progress.drawn = false;
+    progress.phase = NULL;
+}
+
+bool cli_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+    char *end;
+    if (s == NULL || *s < '0' || *s > '9')
+        return false;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno != 0 || *end != '\0' || v < min || v > max)
+        return false;
+    *out = v;
+    return true;
+}

@@ -1,0 +1,65 @@
+/*
+ * What every subcommand needs besides the library: files, the board's path
+ * in an election directory, error messages, progress on a terminal.
+ */
+#ifndef CONSULTA_CLI_UTIL_H
+#define CONSULTA_CLI_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "consulta/error.h"
+
+/* Exit statuses of every subcommand. */
+enum { EXIT_OK = 0, EXIT_REFUSED = 1, EXIT_USAGE = 2 };
+
+/*
+ * Read a whole file ("-" is standard input). OUT: *len. Drops one trailing
+ * newline when strip is true (Belenios files end with one, hashes exclude
+ * it). Returns a malloc'd NUL-terminated buffer, or NULL after printing why.
+ */
+char *cli_read(const char *path, size_t *len, bool strip);
+
+/*
+ * Write data plus a newline to path ("-": standard output), creating it
+ * with mode (0600 for secrets). Returns 0, or 1 after printing why.
+ */
+int cli_write(const char *path, const char *data, size_t len, unsigned mode);
+
+/* dir/name into buf (cap bytes); returns buf. */
+char *cli_path(char *buf, size_t cap, const char *dir, const char *name);
+
+/*
+ * The one UUID.bel in dir, into buf. Returns 0, or 1 after printing why
+ * (none, or several).
+ */
+int cli_find_board(char *buf, size_t cap, const char *dir);
+
+/* Print "consulta CMD: <detail or the error's text>" and return EXIT_REFUSED. */
+int cli_fail(const char *cmd, cns_err err, const cns_diag *diag);
+
+/* Print a usage error and return EXIT_USAGE. */
+int cli_usage(const char *cmd, const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/*
+ * A progress reporter for cns_progress_fn: on a terminal, a bar on
+ * standard error with rate and time left; silent otherwise.
+ */
+void cli_progress(void *ctx, const char *phase, uint64_t done, uint64_t total);
+
+/* Whether progress is shown (standard error is a terminal). */
+bool cli_progress_enabled(void);
+
+/* End the progress line, if one was drawn. */
+void cli_progress_done(void);
+
+/* Parse a decimal unsigned integer in [min, max]; returns false if it is not one. */
+bool cli_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+
+#endif
