@@ -22,10 +22,11 @@ typedef struct bstv {
     cnt_run *run;
     cnt_prefs p;
     size_t nc;
-    mpq_t *w;      /* per ballot */
-    mpq_t *score;  /* per candidate */
-    bool *removed; /* per candidate */
-    bool *named;   /* per candidate, this round */
+    mpq_t *w;       /* per ballot */
+    mpq_t *score;   /* per candidate */
+    bool *removed;  /* per candidate */
+    bool *named;    /* per candidate, this round */
+    bool sensitive; /* an exact equality decided something: floats may differ */
     json_t *events;
 } bstv;
 
@@ -116,6 +117,9 @@ static cns_err rounds(bstv *s, uint32_t seats, const mpq_t quota)
             return err;
         }
         sorted_choices(s, items, &n);
+        for (size_t i = 0; i + 1 < n; i++)
+            s->sensitive = s->sensitive || mpq_equal(s->score[items[i]], s->score[items[i + 1]]);
+        s->sensitive = s->sensitive || mpq_cmp(s->score[items[0]], quota) == 0;
         if (mpq_cmp(s->score[items[0]], quota) >= 0) {
             if (mpq_equal(s->score[items[0]], s->score[items[1]]))
                 cnt_push(run, s->events, event("TieWin", pair(items[0], items[1])));
@@ -158,6 +162,9 @@ static void put_belenios(cnt_run *run, bstv *s)
                 cnt_push(run, w, json_integer((json_int_t)c));
     cnt_set(run, o, "winners", w);
     cnt_set(run, run->doc, "belenios", o);
+    /* true when some step turned on an exact equality, where Belenios' floats may
+       decide the other way */
+    cnt_set(run, run->doc, "float_sensitive", json_boolean(s->sensitive));
 }
 
 cns_err cnt_run_stv_belenios(cnt_run *run)
