@@ -315,7 +315,7 @@ static cns_err parse_item(cns_credential_list *l, size_t i, const json_t *v, uns
     const char *name = cns_group_name(l->group);
     uint64_t weight = 1;
     cns_elt elt;
-    item it;
+    item it = {0};
     cns_err err;
     if (!json_is_string(v))
         return cns_diag_set(diag, CNS_ERR_DECODE, "credential %zu: not a string", i + 1);
