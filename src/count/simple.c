@@ -99,11 +99,14 @@ cns_err cnt_run_referendum(cnt_run *run)
     }
     const json_t *at = json_object_get(run->doc, "annulment_test");
     bool is_void = json_is_true(json_object_get(at, "void"));
-    bool approved = maj && part && !is_void;
+    bool decided = maj && part && !is_void;
     cnt_set(run, j, "void", json_boolean(is_void));
-    cnt_set(run, j, "outcome", json_string(approved ? "approved" : "not approved"));
+    cnt_set(run, j, "outcome",
+            decided ? json_sprintf("%s wins", in->cand[best])
+                    : json_string("no option meets every requirement"));
+    cnt_set(run, j, "winner", decided ? json_string(in->cand[best]) : json_null());
     cnt_set(run, run->doc, "referendum", j);
-    if (approved)
+    if (decided)
         err = cnt_add_elected(run, in->cand[best]);
 done:
     free(tot);
