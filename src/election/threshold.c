@@ -542,6 +542,8 @@ static cns_err vinput_read(struct step5 *st, const json_t *root, const char *vin
                           !json_is_array(coefexps) || json_array_size(coefexps) != c->n))
         err = cns_diag_set(diag, CNS_ERR_INVALID,
                            "vinput: \"secrets\" and \"coefexps\" must have %zu items each", c->n);
+    if (err != CNS_OK)
+        goto done;
     cns_buf_puts(&back, "{\"polynomial\":");
     cns_jw_str(&back, st->poly, st->poly_len);
     cns_buf_puts(&back, ",\"secrets\":[");
@@ -569,6 +571,7 @@ static cns_err vinput_read(struct step5 *st, const json_t *root, const char *vin
     }
     if (err == CNS_OK)
         err = cns_jr_canonical(vinput, len, &back, "vinput", diag);
+done:
     cns_buf_free(&back);
     return err;
 }
