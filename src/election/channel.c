@@ -119,6 +119,7 @@ void cns_tr_sign(cns_buf *buf, const cns_group *group, const cns_scalar *sk, con
     cns_proof sig;
     sig_prefix(&fs, msg, len);
     cns_schnorr_prove(group, &sig, sk, &fs);
+    sodium_memzero(&fs, sizeof fs); /* it holds the message's last bytes */
     cns_tr_signed_write(buf, group, msg, len, &sig);
 }
 
@@ -396,8 +397,11 @@ cns_err cns_tr_channel_send_to(cns_buf *out, const cns_group *group, const cns_s
                                size_t len)
 {
     cns_buf cm, sm;
-    cns_buf_init(&cm, CNS_TR_MAX_BYTES);
-    cns_buf_init(&sm, CNS_TR_MAX_BYTES);
+    if (len > CNS_TR_MAX_BYTES)
+        return CNS_ERR_LIMIT;
+    /* escaping makes a byte at most 6 (\u00XX): room enough never to move */
+    cns_tr_buf_secret(&cm, 6 * len + CNS_ELT_TEXT_MAX + 64);
+    cns_buf_init(&sm, 0);
     cns_buf_puts(&cm, "{\"recipient\":");
     cns_jw_elt(&cm, group, recipient);
     cns_buf_puts(&cm, ",\"message\":");
@@ -405,6 +409,7 @@ cns_err cns_tr_channel_send_to(cns_buf *out, const cns_group *group, const cns_s
     cns_buf_puts(&cm, "}");
     cns_err err = cns_buf_status(&cm);
     if (err == CNS_OK) {
+        cns_tr_buf_secret(&sm, 6 * cm.len + 2 * CNS_SCALAR_TEXT_MAX + 64);
         cns_tr_sign(&sm, group, sk, cm.data, cm.len);
         err = cns_buf_status(&sm);
     }
@@ -564,7 +569,7 @@ static cns_err channel_open(cns_buf *out, const cns_group *group, const cns_scal
     cns_buf cm;
     cns_proof sig;
     cns_elt recipient, ek;
-    cns_buf_init(&cm, CNS_TR_MAX_BYTES);
+    cns_tr_buf_secret(&cm, len); /* unescaping never lengthens */
     cns_err err = plain_signed_read(group, pt, len, &cm, &sig);
     if (err != CNS_OK) {
         err = cns_diag_set(diag, err, "%s: decrypted message is not a canonical signed message",
@@ -723,6 +728,30 @@ cns_err cns_tr_jdecimal(const cns_group *group, const char *s, size_t len, size_
     if (!read_token(s, len, pos, &tok, &tok_len))
         return CNS_ERR_DECODE;
     return cns_tr_decimal_reduce(group, x, tok, tok_len);
+}
+
+/* ---- secret buffers ------------------------------------------------------------- */
+
+void cns_tr_buf_secret(cns_buf *buf, size_t max)
+{
+    cns_buf_init(buf, max);
+    buf->data = malloc(max + 1);
+    if (buf->data == NULL) {
+        buf->err = CNS_ERR_NOMEM;
+        return;
+    }
+    buf->data[0] = '\0';
+    buf->cap = max + 1;
+}
+
+void cns_tr_put_secret_scalar(cns_buf *buf, const cns_group *group, const cns_scalar *x)
+{
+    char text[CNS_SCALAR_TEXT_MAX];
+    size_t len = cns_scalar_to_text(group, text, sizeof text, x);
+    cns_buf_put(buf, "\"", 1);
+    cns_buf_put(buf, text, len);
+    cns_buf_put(buf, "\"", 1);
+    sodium_memzero(text, sizeof text);
 }
 
 /* ---- lines ---------------------------------------------------------------------- */

@@ -238,11 +238,11 @@ static cns_err send_scalar(cns_buf *out, const cns_group *group, const cns_scala
                            const cns_elt *recipient, const char *key, const cns_scalar *x)
 {
     cns_buf msg, enc;
-    cns_buf_init(&msg, CNS_TR_MAX_BYTES);
+    cns_tr_buf_secret(&msg, 64 + CNS_SCALAR_TEXT_MAX);
     cns_buf_init(&enc, CNS_TR_MAX_BYTES);
     cns_buf_puts(&msg, "{");
     cns_jw_key(&msg, key);
-    cns_jw_scalar(&msg, group, x);
+    cns_tr_put_secret_scalar(&msg, group, x);
     cns_buf_puts(&msg, "}");
     cns_err err = cns_buf_status(&msg);
     if (err == CNS_OK)
@@ -259,13 +259,13 @@ static cns_err send_polynomial(cns_buf *out, const cns_group *group, const cns_s
                                const cns_elt *ek, const cns_scalar *a, size_t t)
 {
     cns_buf msg, enc;
-    cns_buf_init(&msg, CNS_TR_MAX_BYTES);
+    cns_tr_buf_secret(&msg, 32 + t * (CNS_SCALAR_TEXT_MAX + 3));
     cns_buf_init(&enc, CNS_TR_MAX_BYTES);
     cns_buf_puts(&msg, "{\"polynomial\":[");
     for (size_t k = 0; k < t; k++) {
         if (k > 0)
             cns_buf_puts(&msg, ",");
-        cns_jw_scalar(&msg, group, &a[k]);
+        cns_tr_put_secret_scalar(&msg, group, &a[k]);
     }
     cns_buf_puts(&msg, "]}");
     cns_err err = cns_buf_status(&msg);
@@ -615,7 +615,7 @@ static cns_err own_polynomial(struct step5 *st, cns_diag *diag)
     cns_scalar a[CNS_MAX_TRUSTEES];
     cns_elt ga;
     cns_buf plain;
-    cns_buf_init(&plain, CNS_TR_MAX_BYTES);
+    cns_tr_buf_secret(&plain, st->poly_len);
     cns_err err = cns_tr_channel_recv(&plain, c->group, &st->dk, &c->m[st->me].cert.vk, st->poly,
                                       st->poly_len, "vinput: polynomial", diag);
     if (err == CNS_OK && plain_polynomial(c->group, plain.data, plain.len, a, st->t) != CNS_OK)
@@ -641,7 +641,7 @@ static cns_err share_from(struct step5 *st, size_t i, cns_scalar *s, cns_diag *d
     char what[160];
     cns_elt gs, expected;
     cns_buf plain;
-    cns_buf_init(&plain, CNS_TR_MAX_BYTES);
+    cns_tr_buf_secret(&plain, json_string_length(v));
     snprintf(what, sizeof what, "vinput: share from trustee %zu (certificate %s)", i + 1,
              c->m[i].cert.id);
     cns_err err = cns_tr_channel_recv(&plain, c->group, &st->dk, &c->m[i].cert.vk,
@@ -842,7 +842,7 @@ cns_err cns_threshold_dkey_decrypt(cns_scalar *S, const cns_group *group, const 
     cns_scalar sk, dk;
     cns_elt vk;
     cns_buf plain;
-    cns_buf_init(&plain, CNS_TR_MAX_BYTES);
+    cns_tr_buf_secret(&plain, len < CNS_TR_MAX_BYTES ? len : CNS_TR_MAX_BYTES);
     cns_err err = cns_tr_seed_keys(group, seed, seed_len, &sk, &dk, diag);
     if (err != CNS_OK)
         goto done;

@@ -143,14 +143,14 @@ cns_err cns_trustee_keygen(char **privkey, size_t *privkey_len, char **pubkey, s
     cns_proof pok;
     cns_buf priv, pub;
     cns_err err;
-    cns_buf_init(&priv, CNS_TR_MAX_BYTES);
+    cns_tr_buf_secret(&priv, CNS_SCALAR_TEXT_MAX + 2);
     cns_buf_init(&pub, CNS_TR_MAX_BYTES);
     *privkey = NULL;
     *pubkey = NULL;
     cns_scalar_random(group, &x);
     cns_tr_tpk_prove(group, &X, &pok, &x);
     cns_tr_tpk_write(&pub, group, &X, &pok, NULL, 0);
-    cns_jw_scalar(&priv, group, &x);
+    cns_tr_put_secret_scalar(&priv, group, &x);
     cns_trustee_key_id(id, group, &X);
     err = cns_tr_take(&pub, pubkey, pubkey_len);
     if (err == CNS_OK)

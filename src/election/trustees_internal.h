@@ -169,6 +169,19 @@ CNS_NODISCARD cns_err cns_tr_jstr(const char *s, size_t len, size_t *pos, cns_bu
 CNS_NODISCARD cns_err cns_tr_jdecimal(const cns_group *group, const char *s, size_t len,
                                       size_t *pos, cns_scalar *x);
 
+/* ---- secret buffers -------------------------------------------------------------- */
+
+/*
+ * An empty buffer for secret text, allocated once with room for max bytes so
+ * that it never moves (a realloc would leave an unwiped copy behind): an
+ * append beyond max fails with CNS_ERR_LIMIT. Freed (and wiped) with
+ * cns_buf_free.
+ */
+void cns_tr_buf_secret(cns_buf *buf, size_t max);
+
+/* Append a secret scalar as a quoted decimal, wiping the temporary text. */
+void cns_tr_put_secret_scalar(cns_buf *buf, const cns_group *group, const cns_scalar *x);
+
 /* ---- lines ------------------------------------------------------------------------- */
 
 /*
