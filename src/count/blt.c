@@ -58,6 +58,8 @@ static cns_err read_string(cnt_lex *lx, tok *t, cns_diag *diag)
     t->kind = TOK_STR;
     t->str = lx->s + start;
     t->slen = lx->pos - start;
+    if (!cnt_utf8_ok(t->str, t->slen))
+        return cnt_lex_fail(lx, t->line, t->col, diag, CNS_ERR_DECODE, "name is not valid UTF-8");
     cnt_lex_next(lx);
     return CNS_OK;
 }

@@ -89,6 +89,11 @@ static cns_err read_field(csv *c, field *f, bool *eol)
         cnt_lex_next(lx);
     }
     buf[n] = '\0';
+    if (!cnt_utf8_ok(buf, n)) {
+        free(buf);
+        return cnt_lex_fail(lx, lx->line, f->col, c->diag, CNS_ERR_DECODE,
+                            "field is not valid UTF-8");
+    }
     while (n > 0 && (buf[n - 1] == ' ' || buf[n - 1] == '\t'))
         buf[--n] = '\0';
     f->text = buf;

@@ -16,6 +16,33 @@ char *cnt_strndup(const char *s, size_t n)
     return d;
 }
 
+bool cnt_utf8_ok(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = p[i];
+        size_t len = c < 0x80             ? 1
+                     : (c & 0xE0) == 0xC0 ? 2
+                     : (c & 0xF0) == 0xE0 ? 3
+                     : (c & 0xF8) == 0xF0 ? 4
+                                          : 0;
+        if (c == 0 || len == 0 || i + len > n)
+            return false;
+        unsigned cp = len == 1 ? c : c & (0x7F >> len);
+        for (size_t k = 1; k < len; k++) {
+            if ((p[i + k] & 0xC0) != 0x80)
+                return false;
+            cp = cp << 6 | (p[i + k] & 0x3F);
+        }
+        static const unsigned min[] = {0, 0, 0x80, 0x800, 0x10000};
+        if (cp < min[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return false;
+        i += len;
+    }
+    return true;
+}
+
 cns_count_input *cnt_input_new(const char *name, cns_count_format format)
 {
     cns_count_input *in = calloc(1, sizeof *in);
@@ -27,6 +54,9 @@ cns_count_input *cnt_input_new(const char *name, cns_count_format format)
         free(in);
         return NULL;
     }
+    if (!cnt_utf8_ok(in->source, strlen(in->source))) /* names travel in JSON */
+        for (char *p = in->source; *p; p++)
+            *p = (*p & 0x80) ? '?' : *p;
     in->format = format;
     return in;
 }

@@ -227,6 +227,8 @@ cns_err cnt_parse_json(cns_count_input *in, const char *text, size_t len,
                        const cns_count_rule *rule, cns_diag *diag);
 
 char *cnt_strndup(const char *s, size_t n);
+/* Is s[0..n) well-formed UTF-8 (no overlongs, surrogates or NUL)? */
+bool cnt_utf8_ok(const char *s, size_t n);
 
 /* A cursor over input text that knows its line and column (1-based). */
 typedef struct cnt_lex {

@@ -107,6 +107,9 @@ static cns_err header_name(pl *p)
     size_t n;
     uint32_t nline = p->lx.line, ncol = p->lx.col + 1;
     rest_of_line(&p->lx, &s, &n);
+    if (!cnt_utf8_ok(s, n))
+        return cnt_lex_fail(&p->lx, nline, ncol, p->diag, CNS_ERR_DECODE,
+                            "name is not valid UTF-8");
     for (size_t j = 0; j < p->nalt; j++) {
         if (p->names[j] != NULL && strlen(p->names[j]) == n && memcmp(p->names[j], s, n) == 0)
             return cnt_lex_fail(&p->lx, nline, ncol, p->diag, CNS_ERR_INVALID,
