@@ -99,6 +99,34 @@ static int cast_lines(cns_board *board, char *text)
     return rc;
 }
 
+/*
+ * Publish the tally: computed, or given as belenios-tool prints it (the
+ * encrypted tally, then on a second line the sized tally), checked.
+ */
+static cns_err publish_tally(cns_board *board, char *payload, size_t len, cns_diag *diag)
+{
+    char *newline = payload ? memchr(payload, '\n', len) : NULL;
+    if (newline == NULL)
+        return cns_board_publish_tally(board, payload, len, NULL, 0, diag);
+    size_t first = (size_t)(newline - payload);
+    return cns_board_publish_tally(board, payload, first, newline + 1, len - first - 1, diag);
+}
+
+/*
+ * Add a partial decryption: alone, or as belenios-tool and consulta decrypt
+ * print it (then the owned wrapper on a second line, naming the trustee).
+ */
+static cns_err add_partial(cns_board *board, char *payload, size_t len, uint64_t *owner,
+                           cns_diag *diag)
+{
+    char *newline = memchr(payload, '\n', len);
+    if (newline == NULL)
+        return cns_board_add_partial(board, payload, len, NULL, 0, *owner, owner, diag);
+    size_t first = (size_t)(newline - payload);
+    return cns_board_add_partial(board, payload, first, newline + 1, len - first - 1, *owner, owner,
+                                 diag);
+}
+
 /* Apply one event of this type with the payload read from in. */
 static int add_event(cns_board *board, const char *type, const char *in, uint64_t owner)
 {
@@ -118,9 +146,9 @@ static int add_event(cns_board *board, const char *type, const char *in, uint64_
     if (strcmp(type, "EndBallots") == 0)
         err = cns_board_end_ballots(board, &diag);
     else if (strcmp(type, "EncryptedTally") == 0)
-        err = cns_board_publish_tally(board, payload, len, &diag);
+        err = publish_tally(board, payload, len, &diag);
     else if (strcmp(type, "PartialDecryption") == 0)
-        err = cns_board_add_partial(board, payload, len, owner, &owner, &diag);
+        err = add_partial(board, payload, len, &owner, &diag);
     else if (strcmp(type, "Result") == 0)
         err = cns_board_publish_result(board, payload, len, &diag);
     else

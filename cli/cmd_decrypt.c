@@ -17,7 +17,8 @@ static const char usage_text[] =
     "As a trustee: verify DIR's board, then decrypt its encrypted tally with\n"
     "your key, proving each step. --privkey is a simple trustee's key; --key\n"
     "(your seed) and --dkey (your encrypted share) are a threshold trustee's.\n"
-    "Prints the partial decryption: give it to consulta add-event.\n";
+    "Prints the partial decryption, then a line naming your trustee id, as\n"
+    "belenios-tool does: give both to consulta add-event.\n";
 
 /* The trustee's secret: a .privkey, or a threshold share decrypted with the seed. */
 static cns_err read_secret(cns_scalar *x, const cns_group *group, const char *privkey_path,
@@ -67,21 +68,21 @@ int cmd_decrypt(int argc, char **argv)
     if (board == NULL)
         return EXIT_REFUSED;
     const cns_election *e = cns_board_election(board);
-    const cns_tally *tally = cns_board_tally(board);
     cns_scalar x;
     cns_diag diag = {{0}};
-    char *json = NULL;
-    size_t len;
-    int rc;
-    cns_err err =
-        tally ? CNS_OK : cns_diag_set(&diag, CNS_ERR_STATE, "the tally is not published yet");
+    char *json = NULL, *owned = NULL;
+    size_t len, owned_len;
+    int rc = EXIT_REFUSED;
+    cns_err err = read_secret(&x, cns_election_group(e), privkey, key, dkey, &diag);
     if (err == CNS_OK)
-        err = read_secret(&x, cns_election_group(e), privkey, key, dkey, &diag);
-    if (err == CNS_OK)
-        err = cns_partial_make(&json, &len, e, tally, &x);
+        err = cns_board_decrypt(board, &x, &json, &len, &owned, &owned_len, &diag);
     sodium_memzero(&x, sizeof x);
-    rc = err == CNS_OK ? cli_write("-", json, len, 0) : cli_fail("decrypt", err, &diag);
+    if (err != CNS_OK)
+        rc = cli_fail("decrypt", err, &diag);
+    else if (cli_write("-", json, len, 0) == 0)
+        rc = cli_write("-", owned, owned_len, 0);
     free(json);
+    free(owned);
     cns_board_free(board);
     return rc;
 }

@@ -109,19 +109,36 @@ CNS_NODISCARD cns_err cns_board_end_ballots(cns_board *board, cns_diag *diag);
 
 /*
  * Publish the encrypted tally (EncryptedTally): computed from the counted
- * ballots; if json is not NULL (len bytes, an encrypted_tally made by another
- * tool) it must equal the computed one.
+ * ballots. If json is not NULL (len bytes, an encrypted_tally made by another
+ * tool) it must equal the computed one, and so must sized (the
+ * sized_encrypted_tally that belenios-tool prints after it) if not NULL.
  */
 CNS_NODISCARD cns_err cns_board_publish_tally(cns_board *board, const char *json, size_t len,
+                                              const char *sized, size_t sized_len,
                                               cns_diag *diag);
 
 /*
  * Add a trustee's partial decryption (len bytes) of the published tally
- * after checking its proofs. owner is the trustee id (1-based), or 0 to find
- * the trustee whose key the proofs verify with. OUT: *owner_out (may be NULL).
+ * after checking its proofs. owned (may be NULL) is the wrapper
+ * {"owner","payload"} belenios-tool prints after it: its payload must be
+ * the partial decryption's hash and its owner is the trustee. Otherwise
+ * owner is the trustee id (1-based), or 0 to find the trustee whose key the
+ * proofs verify with. OUT: *owner_out (may be NULL).
  */
 CNS_NODISCARD cns_err cns_board_add_partial(cns_board *board, const char *json, size_t len,
-                                            uint64_t owner, uint64_t *owner_out, cns_diag *diag);
+                                            const char *owned, size_t owned_len, uint64_t owner,
+                                            uint64_t *owner_out, cns_diag *diag);
+
+/*
+ * As trustee with secret x: the partial decryption of the published tally
+ * and its wrapper {"owner","payload"}, the owner being the trustee whose key
+ * is g^x. OUT: *json, *owned (malloc'd; caller frees). Errors: CNS_ERR_STATE
+ * (no tally yet), CNS_ERR_NOTFOUND (x is no trustee's key).
+ * CT: constant time in x.
+ */
+CNS_NODISCARD cns_err cns_board_decrypt(const cns_board *board, const cns_scalar *x, char **json,
+                                        size_t *len, char **owned, size_t *owned_len,
+                                        cns_diag *diag);
 
 /*
  * Publish the result (Result): computed from the partial decryptions; if

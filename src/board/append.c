@@ -8,6 +8,7 @@
 
 #include "board/internal.h"
 #include "core/buf.h"
+#include "core/hash.h"
 #include "record/json.h"
 
 static cns_err writable(const cns_board *b, cns_diag *diag)
@@ -109,7 +110,16 @@ cns_err cns_board_end_ballots(cns_board *b, cns_diag *diag)
     return err;
 }
 
-cns_err cns_board_publish_tally(cns_board *b, const char *json, size_t len, cns_diag *diag)
+/* The board's sized_encrypted_tally for its tally whose bytes hash to hex. */
+static void write_sized(cns_buf *sized, const cns_tally *tally, const char *hex)
+{
+    cns_buf_printf(sized, "{\"num_tallied\":%llu,\"total_weight\":%llu,\"encrypted_tally\":\"%s\"}",
+                   (unsigned long long)cns_tally_num_tallied(tally),
+                   (unsigned long long)cns_tally_total_weight(tally), hex);
+}
+
+cns_err cns_board_publish_tally(cns_board *b, const char *json, size_t len, const char *given,
+                                size_t given_len, cns_diag *diag)
 {
     char *mine = NULL, hex[CNS_HASH_HEX_BYTES];
     size_t mine_len = 0;
@@ -127,15 +137,19 @@ cns_err cns_board_publish_tally(cns_board *b, const char *json, size_t len, cns_
     if (err == CNS_OK && json != NULL)
         err = cns_board_check_tally(b, json, len, cns_tally_num_tallied(b->tally),
                                     cns_tally_total_weight(b->tally), diag);
-    if (err == CNS_OK)
-        err = add_data(b, mine, mine_len, hex, diag);
     if (err == CNS_OK) {
-        cns_buf_printf(&sized,
-                       "{\"num_tallied\":%llu,\"total_weight\":%llu,\"encrypted_tally\":\"%s\"}",
-                       (unsigned long long)cns_tally_num_tallied(b->tally),
-                       (unsigned long long)cns_tally_total_weight(b->tally), hex);
-        err = add_wrapped_event(b, &sized, CNS_EVENT_ENCRYPTED_TALLY, diag);
+        cns_hash_hex(hex, mine, mine_len);
+        write_sized(&sized, b->tally, hex);
+        err = cns_buf_status(&sized);
     }
+    if (err == CNS_OK && given != NULL &&
+        (given_len != sized.len || memcmp(given, sized.data, sized.len) != 0))
+        err = cns_diag_set(diag, CNS_ERR_VERIFY,
+                           "sized encrypted tally: not the board's count, weight and tally hash");
+    if (err == CNS_OK)
+        err = add_data(b, mine, mine_len, NULL, diag);
+    if (err == CNS_OK)
+        err = add_wrapped_event(b, &sized, CNS_EVENT_ENCRYPTED_TALLY, diag);
     if (err == CNS_OK)
         b->summary.tallied = true;
     free(mine);
@@ -143,8 +157,35 @@ cns_err cns_board_publish_tally(cns_board *b, const char *json, size_t len, cns_
     return err;
 }
 
-cns_err cns_board_add_partial(cns_board *b, const char *json, size_t len, uint64_t owner,
-                              uint64_t *owner_out, cns_diag *diag)
+/* {"owner":N,"payload":"hex"} */
+static void write_owned(cns_buf *owned, uint64_t owner, const char *hex)
+{
+    cns_buf_printf(owned, "{\"owner\":%llu,\"payload\":\"%s\"}", (unsigned long long)owner, hex);
+}
+
+/* The owner named by belenios-tool's wrapper, whose payload must be json's hash. */
+static cns_err owner_of(uint64_t *owner, const char *json, size_t len, const char *owned,
+                        size_t owned_len, cns_diag *diag)
+{
+    char hex[CNS_HASH_HEX_BYTES];
+    unsigned long long n = 0;
+    int used = 0;
+    cns_hash_hex(hex, json, len);
+    char expect[128];
+    if (owned_len < sizeof expect && sscanf(owned, "{\"owner\":%llu,%n", &n, &used) == 1 && n > 0) {
+        int w = snprintf(expect, sizeof expect, "{\"owner\":%llu,\"payload\":\"%s\"}", n, hex);
+        if (w > 0 && (size_t)w == owned_len && memcmp(expect, owned, owned_len) == 0) {
+            *owner = n;
+            return CNS_OK;
+        }
+    }
+    return cns_diag_set(diag, CNS_ERR_INVALID,
+                        "owned partial decryption: not {\"owner\":N,\"payload\":\"<hash of the "
+                        "partial decryption>\"}");
+}
+
+cns_err cns_board_add_partial(cns_board *b, const char *json, size_t len, const char *given,
+                              size_t given_len, uint64_t owner, uint64_t *owner_out, cns_diag *diag)
 {
     cns_partial *partial = NULL;
     char hex[CNS_HASH_HEX_BYTES];
@@ -156,13 +197,14 @@ cns_err cns_board_add_partial(cns_board *b, const char *json, size_t len, uint64
         err = cns_diag_set(diag, CNS_ERR_STATE,
                            "partial decryptions come after the tally and "
                            "before the result");
+    if (err == CNS_OK && given != NULL)
+        err = owner_of(&owner, json, len, given, given_len, diag);
     if (err == CNS_OK)
         err = cns_board_check_partial(b, json, len, owner, &partial, &found, diag);
     if (err == CNS_OK)
         err = add_data(b, json, len, hex, diag);
     if (err == CNS_OK) {
-        cns_buf_printf(&owned, "{\"owner\":%llu,\"payload\":\"%s\"}", (unsigned long long)found,
-                       hex);
+        write_owned(&owned, found, hex);
         err = add_wrapped_event(b, &owned, CNS_EVENT_PARTIAL_DECRYPTION, diag);
     }
     if (err == CNS_OK) {
@@ -174,6 +216,42 @@ cns_err cns_board_add_partial(cns_board *b, const char *json, size_t len, uint64
     cns_partial_free(partial);
     cns_buf_free(&owned);
     return err;
+}
+
+cns_err cns_board_decrypt(const cns_board *b, const cns_scalar *x, char **json, size_t *len,
+                          char **owned, size_t *owned_len, cns_diag *diag)
+{
+    const cns_group *group = cns_election_group(b->election);
+    char hex[CNS_HASH_HEX_BYTES];
+    uint64_t owner = 0;
+    cns_elt X;
+    cns_buf wrapper;
+    *json = *owned = NULL;
+    if (!b->summary.tallied)
+        return cns_diag_set(diag, CNS_ERR_STATE, "the tally is not published yet");
+    cns_group_pow_g(group, &X, x);
+    for (uint64_t id = 1; id <= cns_trustees_count(b->trustees) && owner == 0; id++) {
+        cns_trustee_info info;
+        if (cns_trustees_info(&info, b->trustees, id) == CNS_OK &&
+            cns_elt_eq(group, info.verification_key, &X))
+            owner = id;
+    }
+    if (owner == 0)
+        return cns_diag_set(diag, CNS_ERR_NOTFOUND,
+                            "this key is not the key of any of the election's trustees");
+    cns_err err = cns_partial_make(json, len, b->election, b->tally, x);
+    if (err != CNS_OK)
+        return err;
+    cns_hash_hex(hex, *json, *len);
+    cns_buf_init(&wrapper, 1024);
+    write_owned(&wrapper, owner, hex);
+    *owned = cns_buf_take(&wrapper, owned_len);
+    if (*owned == NULL) {
+        free(*json);
+        *json = NULL;
+        return CNS_ERR_NOMEM;
+    }
+    return CNS_OK;
 }
 
 cns_err cns_board_publish_result(cns_board *b, const char *json, size_t len, cns_diag *diag)
