@@ -452,6 +452,10 @@ static cns_err check_fit(const cns_count_rule *rule, const cns_count_input *in, 
         rule->method != CNT_REFERENDUM)
         return cns_diag_set(diag, CNS_ERR_INVALID, "%s: %s needs totals per list, not ballots",
                             in->source, cnt_method_name(rule->method));
+    if (rule->method == CNT_SCHULZE && in->ncand > 200) /* cubic in the candidates */
+        return cns_diag_set(diag, CNS_ERR_LIMIT,
+                            "%s: schulze counts at most 200 candidates, not %zu", in->source,
+                            in->ncand);
     if (in->ndist > 1 && rule->method != CNT_DHONDT && rule->method != CNT_SAINTE_LAGUE &&
         rule->method != CNT_SAINTE_LAGUE_14 && rule->method != CNT_HARE)
         return cns_diag_set(diag, CNS_ERR_INVALID, "%s: %s counts one district, not %zu",
