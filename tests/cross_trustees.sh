@@ -6,39 +6,7 @@
 # Ed25519 and ristretto255; exit statuses of refusals (1) and usage errors (2).
 # Needs $CNS_BIN (the consulta binary) and $CNS_TESTDATA.
 set -u
-C=${CNS_BIN:?CNS_BIN is the consulta binary}
-TD=${CNS_TESTDATA:?CNS_TESTDATA is the reference data folder}
-passed=0
-failed=0
-T=$(mktemp -d /tmp/cns-cross-trustees-XXXXXX)
-trap 'rm -rf "$T"' EXIT
-
-pass() { passed=$((passed + 1)); }
-fail() {
-    failed=$((failed + 1))
-    echo "FAIL: $*" >&2
-}
-# check DESCRIPTION COMMAND…: the command must succeed.
-check() {
-    local what=$1
-    shift
-    if "$@" >>"$T/log" 2>&1; then pass; else fail "$what"; fi
-}
-# status WANT DESCRIPTION COMMAND…: the command must exit with WANT; stderr kept in $T/err.
-status() {
-    local want=$1 what=$2
-    shift 2
-    "$@" >/dev/null 2>"$T/err"
-    local rc=$?
-    if [ "$rc" -eq "$want" ]; then pass; else fail "$what: exit $rc, expected $want: $(cat "$T/err")"; fi
-}
-# says NEEDLE: the last stderr mentions NEEDLE.
-says() {
-    if grep -qF -- "$1" "$T/err"; then pass; else fail "message lacks '$1': $(cat "$T/err")"; fi
-}
-same() {
-    if cmp -s "$1" "$2"; then pass; else fail "$1 and $2 differ"; fi
-}
+. "$(dirname "$0")/lib.sh"
 
 if ! command -v belenios-tool >/dev/null; then
     fail "belenios-tool is not installed"
@@ -163,5 +131,4 @@ status 2 "unknown option" "$C" trustee keygen --group Ed25519 --colour
 status 0 "help" "$C" trustee --help
 status 0 "help of an action" "$C" trustee threshold --help
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+done_testing

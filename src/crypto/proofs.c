@@ -16,6 +16,7 @@ void cns_schnorr_prove(const cns_group *group, cns_proof *out, const cns_scalar 
     cns_scalar_sub(group, &out->response, &w, &t);
     sodium_memzero(&w, sizeof w);
     sodium_memzero(&t, sizeof t);
+    sodium_memzero(&fs, sizeof fs); /* a signed message's last bytes may be secret */
 }
 
 /* OUT: g^response · X^challenge, the commitment a proof stands for. */

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include <sodium.h>
+
 void cns_jw_str(cns_buf *buf, const char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
@@ -86,6 +88,7 @@ void cns_jw_scalar(cns_buf *buf, const cns_group *group, const cns_scalar *k)
     cns_buf_put(buf, "\"", 1);
     cns_buf_put(buf, text, len);
     cns_buf_put(buf, "\"", 1);
+    sodium_memzero(text, sizeof text);
 }
 
 void cns_jw_proof(cns_buf *buf, const cns_group *group, const cns_proof *p)
