@@ -108,7 +108,7 @@ static char *ballot_of(const election_files *f, size_t i, const char *choices_js
     return json;
 }
 
-static void make_setup(election_files *f, const cns_group *group)
+static void make_setup(election_files *f, const cns_group *group, const uint64_t *weights)
 {
     char *priv = NULL, id[CNS_KEY_ID_BYTES];
     const char *uuid = "Att4cksE1ectiXn";
@@ -125,7 +125,7 @@ static void make_setup(election_files *f, const cns_group *group)
                                group, cns_trustees_public_key(t), &diag));
     CHECK_OK(cns_election_parse(&f->parsed, f->election, f->election_len, &diag));
     CHECK_OK(cns_credential_batch_generate(&f->voters, group, uuid, strlen(uuid), VOTERS, NULL,
-                                           NULL, &diag));
+                                           weights, &diag));
     CHECK_OK(cns_credential_list_to_json(cns_credential_batch_public(f->voters), &f->credentials,
                                          &f->credentials_len, &diag));
     cns_trustees_free(t);
@@ -135,14 +135,14 @@ static void make_setup(election_files *f, const cns_group *group)
 }
 
 /* A clean record: every voter votes, voter 0 votes again; tallied, decrypted, result. */
-static void make_election(election_files *f)
+static void make_election(election_files *f, const uint64_t *weights)
 {
     cns_board *b = NULL;
     cns_diag diag = {{0}};
     snprintf(f->dir, sizeof f->dir, "/tmp/cns-attacks-XXXXXX");
     CHECK(mkdtemp(f->dir) != NULL);
     snprintf(f->board, sizeof f->board, "%s/clean.bel", f->dir);
-    make_setup(f, cns_group_by_name("ristretto255"));
+    make_setup(f, cns_group_by_name("ristretto255"), weights);
     CHECK_OK(cns_board_create(&b, f->board, f->election, f->election_len, f->trustees,
                               f->trustees_len, f->credentials, f->credentials_len, 1795909443,
                               &diag));
@@ -724,6 +724,43 @@ static void attack_subgroup(void)
     }
 }
 
+/* #8 weights are the list's: a weighted election counts them; another weight is refused. */
+static void attack_weights(void)
+{
+    static const uint64_t weights[VOTERS] = {1, 2, 3, 5};
+    election_files f = {0};
+    cns_board *b = NULL;
+    cns_diag diag = {{0}};
+    char *json = NULL, path[256];
+    size_t len;
+    make_election(&f, weights);
+    CHECK_OK(cns_board_open(&b, f.board, 0, NULL, NULL, &diag));
+    cns_board_summary s;
+    cns_board_summary_get(b, &s);
+    CHECK(s.total_weight == 11);
+    CHECK_OK(cns_result_write(cns_board_result(b), &json, &len));
+    /* last ballots: voter 0 (weight 1) votes[1], 1 (2) votes[2], 2 (3) votes[3], 3 (5) votes[0] */
+    CHECK(json != NULL && strcmp(json, "{\"result\":[[2,8,1],[5,4,2]]}") == 0);
+    cns_board_free(b);
+    free(json);
+    /* the list says voter 4 weighs 5: claim 1 instead, and the published tally no longer fits */
+    const cns_group *g = cns_election_group(f.parsed);
+    cns_elt c;
+    char text[CNS_ELT_TEXT_MAX], from[CNS_ELT_TEXT_MAX + 8], to[CNS_ELT_TEXT_MAX + 8];
+    const char *cred = cns_credential_batch_secret(f.voters, 3), *uuid = "Att4cksE1ectiXn";
+    CHECK_OK(cns_credential_public(g, uuid, strlen(uuid), cred, strlen(cred), &c, &diag));
+    cns_elt_to_text(g, text, sizeof text, &c);
+    snprintf(from, sizeof from, "%s,5\"", text);
+    snprintf(to, sizeof to, "%s,1\"", text);
+    edit lighter = {CNS_EVENT_SETUP, 2, from, to, 0};
+    rewrite(f.board, path_in(&f, "8w.bel", path, sizeof path), hook_edit_data, &lighter);
+    CHECK(lighter.applied == 1);
+    expect_refused(path, CNS_ERR_VERIFY,
+                   "encrypted tally: it claims 4 ballots of total weight 11, "
+                   "the board counts 4 of weight 7");
+    free_election(&f);
+}
+
 int main(void)
 {
     election_files f = {0};
@@ -731,10 +768,11 @@ int main(void)
     if (sodium_init() < 0)
         return 1;
     randombytes_buf(replay_seed, sizeof replay_seed);
-    make_election(&f);
+    make_election(&f, NULL);
     attack_rows(&f);
     attack_reused_randomness(&f);
     attack_subgroup();
     free_election(&f);
+    attack_weights();
     return CHECK_DONE();
 }
