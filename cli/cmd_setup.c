@@ -148,8 +148,9 @@ int cmd_credentials(int argc, char **argv)
     }
     priv = private_lines(batch, &priv_len);
     if (priv == NULL ||
-        cli_write(cli_path(path, sizeof path, dir, "private_creds.txt"), priv, priv_len, 0600) ||
-        cli_write(cli_path(path, sizeof path, dir, "public_creds.json"), pub, pub_len, 0644))
+        cli_write(cli_path(path, sizeof path, dir, "private_creds.txt"), priv, priv_len,
+                  CLI_SECRET) ||
+        cli_write(cli_path(path, sizeof path, dir, "public_creds.json"), pub, pub_len, CLI_PUBLIC))
         goto done;
     printf("%llu credentials: private ones in %s/private_creds.txt, public ones in "
            "%s/public_creds.json\nfingerprint of the public credentials: %s\n",
@@ -221,7 +222,7 @@ int cmd_election_make(int argc, char **argv)
         rc = cli_fail("election-make", err, &diag);
         goto done;
     }
-    rc = cli_write(cli_path(path, sizeof path, dir, "election.json"), json, len, 0644);
+    rc = cli_write(cli_path(path, sizeof path, dir, "election.json"), json, len, CLI_PUBLIC);
 done:
     free(template);
     free(trustees_json);

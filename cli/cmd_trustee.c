@@ -17,11 +17,9 @@
 #include "commands.h"
 #include "consulta/group.h"
 #include "consulta/trustees.h"
-
-enum { OK = 0, REFUSED = 1, USAGE = 2 };
+#include "util.h"
 
 /* Largest file read (a vinput of 64 trustees in BELENIOS-2048 is ~400 KB). */
-#define MAX_FILE ((size_t)64 << 20)
 
 static void usage(FILE *out)
 {
@@ -58,95 +56,27 @@ static void usage(FILE *out)
 
 /* ---- files ------------------------------------------------------------------------------ */
 
-/* Read a whole file ("-": stdin). OUT: *len; strip drops one trailing '\n'. NULL after a message.
- */
-static char *read_all(const char *path, size_t *len, bool strip)
-{
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    size_t cap = 1 << 16, n = 0, got;
-    char *data = NULL;
-    if (f == NULL) {
-        fprintf(stderr, "consulta trustee: cannot read %s: %s\n", path, strerror(errno));
-        return NULL;
-    }
-    data = malloc(cap);
-    while (data != NULL && (got = fread(data + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (n + 1 == cap) {
-            char *bigger = cap < MAX_FILE ? realloc(data, cap * 2) : NULL;
-            if (bigger == NULL) {
-                free(data);
-                data = NULL;
-                break;
-            }
-            data = bigger;
-            cap *= 2;
-        }
-    }
-    bool failed = data == NULL || ferror(f);
-    if (f != stdin)
-        fclose(f);
-    if (failed) {
-        fprintf(stderr, "consulta trustee: cannot read %s (or larger than %zu bytes)\n", path,
-                MAX_FILE);
-        free(data);
-        return NULL;
-    }
-    if (strip && n > 0 && data[n - 1] == '\n')
-        n--;
-    data[n] = '\0';
-    *len = n;
-    return data;
-}
-
-/* Free a buffer that held a secret. */
-static void free_secret(char *s, size_t len)
-{
-    if (s != NULL)
-        sodium_memzero(s, len);
-    free(s);
-}
-
-/*
- * Write data and a newline to dir/name with mode; exclusive: never replace an
- * existing file (keys). Returns OK or REFUSED after a message.
- */
-static int write_in(const char *dir, const char *name, const char *data, size_t len, mode_t mode,
+/* Write data and a newline to dir/name (never replacing a key). */
+static int write_in(const char *dir, const char *name, const char *data, size_t len, unsigned mode,
                     bool exclusive)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    int fd = open(path, O_WRONLY | O_CREAT | (exclusive ? O_EXCL : O_TRUNC), mode);
-    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
-    if (f == NULL) {
-        fprintf(stderr, "consulta trustee: cannot write %s: %s\n", path, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        return REFUSED;
-    }
-    bool ok = fwrite(data, 1, len, f) == len && fputc('\n', f) != EOF;
-    ok = fclose(f) == 0 && ok;
-    if (!ok) {
-        fprintf(stderr, "consulta trustee: cannot write %s\n", path);
-        return REFUSED;
-    }
-    return OK;
+    return cli_write(cli_path(path, sizeof path, dir, name), data, len,
+                     mode | (exclusive ? CLI_NEW : 0)) == 0
+               ? EXIT_OK
+               : EXIT_REFUSED;
 }
 
 static int print_line(const char *data, size_t len)
 {
-    if (fwrite(data, 1, len, stdout) != len || putchar('\n') == EOF || fflush(stdout) != 0) {
-        fprintf(stderr, "consulta trustee: cannot write to standard output\n");
-        return REFUSED;
-    }
-    return OK;
+    return cli_write("-", data, len, 0) == 0 ? EXIT_OK : EXIT_REFUSED;
 }
 
 static int fail(const char *what, cns_err err, const cns_diag *diag)
 {
     fprintf(stderr, "consulta trustee: %s: %s\n", what,
             diag->text[0] != '\0' ? diag->text : cns_strerror(err));
-    return REFUSED;
+    return EXIT_REFUSED;
 }
 
 /* ---- options ------------------------------------------------------------------------------ */
@@ -186,7 +116,7 @@ static bool parse_long(const char *s, long min, long max, long *out)
     return true;
 }
 
-/* Parse argv[2…]. Returns OK or USAGE after a message. */
+/* Parse argv[2…]. Returns EXIT_OK or EXIT_USAGE after a message. */
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
     static const char *const names[] = {"--group",       "--dir",  "--certs",    "--key",
@@ -206,18 +136,18 @@ static int parse_opts(int argc, char **argv, struct opts *o)
         if (!matched) {
             if (argv[i][0] == '-' && argv[i][1] != '\0') {
                 fprintf(stderr, "consulta trustee: unknown option %s\n", argv[i]);
-                return USAGE;
+                return EXIT_USAGE;
             }
             if (o->file != NULL) {
                 fprintf(stderr, "consulta trustee: unexpected argument %s\n", argv[i]);
-                return USAGE;
+                return EXIT_USAGE;
             }
             o->file = argv[i];
             continue;
         }
         if (v == NULL) {
             fprintf(stderr, "consulta trustee: %s needs a value\n", names[k - 1]);
-            return USAGE;
+            return EXIT_USAGE;
         }
         const char **slots[] = {&o->group, &o->dir, &o->certs, &o->key, &o->polynomials};
         if (k - 1 < 5) {
@@ -225,35 +155,35 @@ static int parse_opts(int argc, char **argv, struct opts *o)
         } else if (!parse_long(v, 1, 1000000, k - 1 == 5 ? &o->step : &o->threshold)) {
             fprintf(stderr, "consulta trustee: %s: '%s' is not a positive integer\n", names[k - 1],
                     v);
-            return USAGE;
+            return EXIT_USAGE;
         }
     }
-    return OK;
+    return EXIT_OK;
 }
 
-/* The group of --group; USAGE after a message if absent or unknown. */
+/* The group of --group; EXIT_USAGE after a message if absent or unknown. */
 static int need_group(const struct opts *o, const cns_group **group)
 {
     if (o->group == NULL) {
         fprintf(stderr, "consulta trustee: --group is required\n");
-        return USAGE;
+        return EXIT_USAGE;
     }
     *group = cns_group_by_name(o->group);
     if (*group == NULL) {
         fprintf(stderr,
                 "consulta trustee: unknown group '%s' (BELENIOS-2048, Ed25519, ristretto255)\n",
                 o->group);
-        return USAGE;
+        return EXIT_USAGE;
     }
-    return OK;
+    return EXIT_OK;
 }
 
 static int need(const char *value, const char *name)
 {
     if (value != NULL)
-        return OK;
+        return EXIT_OK;
     fprintf(stderr, "consulta trustee: this step needs %s\n", name);
-    return USAGE;
+    return EXIT_USAGE;
 }
 
 /* ---- keygen ------------------------------------------------------------------------------ */
@@ -264,24 +194,24 @@ static int run_keygen(const struct opts *o)
     char *priv = NULL, *pub = NULL, id[CNS_KEY_ID_BYTES], name[64];
     size_t priv_len = 0, pub_len;
     int rc = need_group(o, &group);
-    if (rc != OK)
+    if (rc != EXIT_OK)
         return rc;
     cns_err err = cns_trustee_keygen(&priv, &priv_len, &pub, &pub_len, id, group);
     if (err != CNS_OK) {
         fprintf(stderr, "consulta trustee keygen: %s\n", cns_strerror(err));
-        return REFUSED;
+        return EXIT_REFUSED;
     }
     fprintf(stderr, "I: keypair %s has been generated\n", id);
     snprintf(name, sizeof name, "%s.privkey", id);
     rc = write_in(o->dir, name, priv, priv_len, 0400, true);
-    if (rc == OK) {
+    if (rc == EXIT_OK) {
         fprintf(stderr, "I: private key saved to %s/%s\n", o->dir, name);
         snprintf(name, sizeof name, "%s.pubkey", id);
         rc = write_in(o->dir, name, pub, pub_len, 0444, true);
     }
-    if (rc == OK)
+    if (rc == EXIT_OK)
         fprintf(stderr, "I: public key saved to %s/%s\n", o->dir, name);
-    free_secret(priv, priv_len);
+    cli_free_secret(priv, priv_len);
     free(pub);
     return rc;
 }
@@ -312,12 +242,12 @@ static int step1(struct step *s)
     fprintf(stderr, "I: certificate %s has been generated\n", id);
     snprintf(name, sizeof name, "%s.key", id);
     int rc = write_in(s->o->dir, name, seed, CNS_SEED_LEN, 0400, true);
-    if (rc == OK) {
+    if (rc == EXIT_OK) {
         fprintf(stderr, "I: private key saved to %s/%s\n", s->o->dir, name);
         snprintf(name, sizeof name, "%s.cert", id);
         rc = write_in(s->o->dir, name, cert, len, 0444, true);
     }
-    if (rc == OK)
+    if (rc == EXIT_OK)
         fprintf(stderr, "I: certificate saved to %s/%s\n", s->o->dir, name);
     sodium_memzero(seed, sizeof seed);
     free(cert);
@@ -343,18 +273,18 @@ static int load_polynomials(struct step *s)
 {
     size_t len;
     cns_diag diag = {{0}};
-    char *polys = read_all(s->o->polynomials, &len, false);
+    char *polys = cli_read(s->o->polynomials, &len, false);
     if (polys == NULL)
-        return REFUSED;
+        return EXIT_REFUSED;
     cns_err err = cns_ceremony_polynomials_load(s->c, polys, len, &diag);
     free(polys);
-    return err != CNS_OK ? fail(s->o->polynomials, err, &diag) : OK;
+    return err != CNS_OK ? fail(s->o->polynomials, err, &diag) : EXIT_OK;
 }
 
 static int step4(struct step *s)
 {
     int rc = load_polynomials(s);
-    for (size_t j = 0; rc == OK && j < cns_ceremony_size(s->c); j++) {
+    for (size_t j = 0; rc == EXIT_OK && j < cns_ceremony_size(s->c); j++) {
         char *vinput = NULL, name[96];
         size_t len;
         cns_diag diag = {{0}};
@@ -363,7 +293,7 @@ static int step4(struct step *s)
             return fail("step 4", err, &diag);
         snprintf(name, sizeof name, "%s.vinput", cns_ceremony_cert_id(s->c, j));
         rc = write_in(s->o->dir, name, vinput, len, 0444, false);
-        if (rc == OK)
+        if (rc == EXIT_OK)
             fprintf(stderr, "I: wrote %s/%s\n", s->o->dir, name);
         free(vinput);
     }
@@ -375,9 +305,9 @@ static int step5(struct step *s)
     size_t len, out_len;
     char *out = NULL;
     cns_diag diag = {{0}};
-    char *vinput = read_all("-", &len, true);
+    char *vinput = cli_read("-", &len, true);
     if (vinput == NULL)
-        return REFUSED;
+        return EXIT_REFUSED;
     cns_err err =
         cns_ceremony_voutput_make(&out, &out_len, s->c, s->seed, s->seed_len, vinput, len, &diag);
     free(vinput);
@@ -394,27 +324,27 @@ static int step6(struct step *s)
     char *params = NULL;
     cns_diag diag = {{0}};
     int rc = load_polynomials(s);
-    if (rc != OK)
+    if (rc != EXIT_OK)
         return rc;
-    char *voutputs = read_all("-", &len, false);
+    char *voutputs = cli_read("-", &len, false);
     if (voutputs == NULL)
-        return REFUSED;
+        return EXIT_REFUSED;
     cns_err err = cns_ceremony_voutputs_load(s->c, voutputs, len, &diag);
     free(voutputs);
     if (err == CNS_OK)
         err = cns_ceremony_params_make(&params, &params_len, s->c, &diag);
     if (err != CNS_OK)
         return fail("voutputs (standard input)", err, &diag);
-    for (size_t j = 0; rc == OK && j < cns_ceremony_size(s->c); j++) {
+    for (size_t j = 0; rc == EXIT_OK && j < cns_ceremony_size(s->c); j++) {
         char name[96];
         size_t dlen;
         const char *dkey = cns_ceremony_dkey(s->c, j, &dlen);
         snprintf(name, sizeof name, "%s.dkey", cns_ceremony_cert_id(s->c, j));
         rc = write_in(s->o->dir, name, dkey, dlen, 0400, false);
-        if (rc == OK)
+        if (rc == EXIT_OK)
             fprintf(stderr, "I: wrote %s/%s\n", s->o->dir, name);
     }
-    if (rc == OK)
+    if (rc == EXIT_OK)
         rc = print_line(params, params_len);
     free(params);
     return rc;
@@ -426,59 +356,59 @@ static int step_prepare(struct step *s)
     const struct opts *o = s->o;
     long k = o->step;
     int rc = need(o->certs, "--certs");
-    if (rc == OK && (k == 3 || k == 5))
+    if (rc == EXIT_OK && (k == 3 || k == 5))
         rc = need(o->key, "--key");
-    if (rc == OK && k == 3 && o->threshold == 0)
+    if (rc == EXIT_OK && k == 3 && o->threshold == 0)
         rc = need(NULL, "--threshold");
-    if (rc == OK && (k == 4 || k == 6))
+    if (rc == EXIT_OK && (k == 4 || k == 6))
         rc = need(o->polynomials, "--polynomials");
-    if (rc != OK)
+    if (rc != EXIT_OK)
         return rc;
     size_t len;
     cns_diag diag = {{0}};
-    char *certs = read_all(o->certs, &len, false);
+    char *certs = cli_read(o->certs, &len, false);
     if (certs == NULL)
-        return REFUSED;
+        return EXIT_REFUSED;
     cns_err err = cns_ceremony_new(&s->c, s->group, certs, len, &diag);
     free(certs);
     if (err != CNS_OK)
         return fail(o->certs, err, &diag);
-    if (o->key != NULL && (s->seed = read_all(o->key, &s->seed_len, true)) == NULL)
-        return REFUSED;
-    return OK;
+    if (o->key != NULL && (s->seed = cli_read(o->key, &s->seed_len, true)) == NULL)
+        return EXIT_REFUSED;
+    return EXIT_OK;
 }
 
 static int run_threshold(const struct opts *o)
 {
     struct step s = {.o = o};
     int rc = need_group(o, &s.group);
-    if (rc != OK)
+    if (rc != EXIT_OK)
         return rc;
     if (o->step < 1 || o->step > 6) {
         fprintf(stderr, "consulta trustee threshold: --step must be 1 to 6\n");
-        return USAGE;
+        return EXIT_USAGE;
     }
     if (o->step == 1)
         return step1(&s);
     rc = step_prepare(&s);
-    if (rc == OK && o->step == 2)
+    if (rc == EXIT_OK && o->step == 2)
         fprintf(stderr, "I: certificates are valid\n");
-    else if (rc == OK && o->step == 3)
+    else if (rc == EXIT_OK && o->step == 3)
         rc = step3(&s);
-    else if (rc == OK && o->step == 4)
+    else if (rc == EXIT_OK && o->step == 4)
         rc = step4(&s);
-    else if (rc == OK && o->step == 5)
+    else if (rc == EXIT_OK && o->step == 5)
         rc = step5(&s);
-    else if (rc == OK && o->step == 6)
+    else if (rc == EXIT_OK && o->step == 6)
         rc = step6(&s);
-    free_secret(s.seed, s.seed_len);
+    cli_free_secret(s.seed, s.seed_len);
     cns_ceremony_free(s.c);
     return rc;
 }
 
 /* ---- make, verify ------------------------------------------------------------------------- */
 
-/* dir/name's content if the file exists (OUT: *data NULL if not). REFUSED on a read error. */
+/* dir/name's content if the file exists (OUT: *data NULL if not). EXIT_REFUSED on a read error. */
 static int read_optional(const char *dir, const char *name, char **data, size_t *len, bool strip)
 {
     char path[4096];
@@ -486,9 +416,9 @@ static int read_optional(const char *dir, const char *name, char **data, size_t 
     *data = NULL;
     *len = 0;
     if (access(path, F_OK) != 0)
-        return OK;
-    *data = read_all(path, len, strip);
-    return *data != NULL ? OK : REFUSED;
+        return EXIT_OK;
+    *data = cli_read(path, len, strip);
+    return *data != NULL ? EXIT_OK : EXIT_REFUSED;
 }
 
 static const char *const known_groups[] = {"BELENIOS-2048", "Ed25519", "ristretto255"};
@@ -528,28 +458,28 @@ static int run_make(const struct opts *o)
     cns_diag diag = {{0}};
     cns_err err = CNS_ERR_INVALID;
     int rc = read_optional(o->dir, "public_keys.jsons", &pks, &pks_len, false);
-    if (rc == OK)
+    if (rc == EXIT_OK)
         rc = read_optional(o->dir, "threshold.json", &thr, &thr_len, true);
-    if (rc == OK && pks == NULL && thr == NULL) {
+    if (rc == EXIT_OK && pks == NULL && thr == NULL) {
         fprintf(stderr,
                 "consulta trustee make: trustees are missing (no %s/public_keys.jsons, "
                 "no %s/threshold.json)\n",
                 o->dir, o->dir);
-        rc = REFUSED;
+        rc = EXIT_REFUSED;
     }
-    if (rc != OK)
+    if (rc != EXIT_OK)
         goto done;
     if (o->group != NULL) {
         const cns_group *group;
         rc = need_group(o, &group);
-        if (rc == OK)
+        if (rc == EXIT_OK)
             err = cns_trustees_make(&json, &json_len, group, pks, pks_len, thr, thr_len, &diag);
     } else {
         err = make_any_group(&json, &json_len, pks, pks_len, thr, thr_len, &diag);
     }
-    if (rc == OK && err != CNS_OK)
+    if (rc == EXIT_OK && err != CNS_OK)
         rc = fail("make", err, &diag);
-    if (rc == OK)
+    if (rc == EXIT_OK)
         rc = write_in(o->dir, "trustees.json", json, json_len, 0644, false);
 done:
     free(pks);
@@ -566,13 +496,13 @@ static int run_verify(const struct opts *o)
     cns_diag diag = {{0}};
     cns_trustees *t = NULL;
     int rc = need_group(o, &group);
-    if (rc != OK)
+    if (rc != EXIT_OK)
         return rc;
     if (o->file == NULL)
         snprintf(path, sizeof path, "%s/trustees.json", o->dir);
-    char *json = read_all(o->file != NULL ? o->file : path, &len, true);
+    char *json = cli_read(o->file != NULL ? o->file : path, &len, true);
     if (json == NULL)
-        return REFUSED;
+        return EXIT_REFUSED;
     cns_err err = cns_trustees_parse(&t, group, json, len, &diag);
     free(json);
     if (err != CNS_OK)
@@ -591,7 +521,7 @@ static int run_verify(const struct opts *o)
                    info.members, info.threshold, text);
     }
     cns_trustees_free(t);
-    return OK;
+    return EXIT_OK;
 }
 
 int cmd_trustee(int argc, char **argv)
@@ -599,22 +529,22 @@ int cmd_trustee(int argc, char **argv)
     struct opts o;
     if (argc < 2) {
         usage(stderr);
-        return USAGE;
+        return EXIT_USAGE;
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         usage(stdout);
-        return OK;
+        return EXIT_OK;
     }
     int rc = parse_opts(argc, argv, &o);
-    if (rc != OK)
+    if (rc != EXIT_OK)
         return rc;
     if (o.help) {
         usage(stdout);
-        return OK;
+        return EXIT_OK;
     }
     if (o.file != NULL && strcmp(argv[1], "verify") != 0) {
         fprintf(stderr, "consulta trustee: unexpected argument %s\n", o.file);
-        return USAGE;
+        return EXIT_USAGE;
     }
     if (strcmp(argv[1], "keygen") == 0)
         return run_keygen(&o);
@@ -626,5 +556,5 @@ int cmd_trustee(int argc, char **argv)
         return run_verify(&o);
     fprintf(stderr, "consulta trustee: unknown action '%s'\n\n", argv[1]);
     usage(stderr);
-    return USAGE;
+    return EXIT_USAGE;
 }

@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 char *cli_read(const char *path, size_t *len, bool strip)
 {
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
@@ -22,21 +24,20 @@ char *cli_read(const char *path, size_t *len, bool strip)
     data = malloc(cap);
     while (data != NULL && (got = fread(data + n, 1, cap - n - 1, f)) > 0) {
         n += got;
-        if (n + 1 == cap) {
-            char *bigger = realloc(data, cap * 2);
-            if (bigger == NULL) {
-                free(data);
-                data = NULL;
-            }
-            data = bigger;
-            cap *= 2;
-        }
+        if (n + 1 < cap)
+            continue;
+        char *bigger = cap < CLI_MAX_FILE ? realloc(data, cap * 2) : NULL;
+        if (bigger == NULL)
+            free(data);
+        data = bigger;
+        cap *= 2;
     }
     bool failed = data == NULL || ferror(f);
     if (f != stdin)
         fclose(f);
     if (failed) {
-        fprintf(stderr, "consulta: cannot read %s\n", path);
+        fprintf(stderr, "consulta: cannot read %s (or it is larger than %zu bytes)\n", path,
+                CLI_MAX_FILE);
         free(data);
         return NULL;
     }
@@ -47,7 +48,14 @@ char *cli_read(const char *path, size_t *len, bool strip)
     return data;
 }
 
-int cli_write(const char *path, const char *data, size_t len, unsigned mode)
+void cli_free_secret(char *data, size_t len)
+{
+    if (data != NULL)
+        sodium_memzero(data, len);
+    free(data);
+}
+
+int cli_write(const char *path, const char *data, size_t len, unsigned flags)
 {
     if (strcmp(path, "-") == 0) {
         if (fwrite(data, 1, len, stdout) != len || fputc('\n', stdout) == EOF ||
@@ -57,7 +65,8 @@ int cli_write(const char *path, const char *data, size_t len, unsigned mode)
         }
         return 0;
     }
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode);
+    int how = O_WRONLY | O_CREAT | ((flags & CLI_NEW) ? O_EXCL : O_TRUNC);
+    int fd = open(path, how, flags & 0777);
     FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
     if (f == NULL) {
         fprintf(stderr, "consulta: cannot write %s: %s\n", path, strerror(errno));

@@ -15,18 +15,29 @@
 /* Exit statuses of every subcommand. */
 enum { EXIT_OK = 0, EXIT_REFUSED = 1, EXIT_USAGE = 2 };
 
+/* The largest file a command reads whole. */
+#define CLI_MAX_FILE ((size_t)1 << 30)
+
 /*
- * Read a whole file ("-" is standard input). OUT: *len. Drops one trailing
- * newline when strip is true (Belenios files end with one, hashes exclude
- * it). Returns a malloc'd NUL-terminated buffer, or NULL after printing why.
+ * Read a whole file ("-" is standard input), at most CLI_MAX_FILE bytes.
+ * OUT: *len. Drops one trailing newline when strip is true (Belenios files
+ * end with one, hashes exclude it). Returns a malloc'd NUL-terminated buffer,
+ * or NULL after printing why.
  */
 char *cli_read(const char *path, size_t *len, bool strip);
 
+/* How cli_write creates a file. */
+enum { CLI_PUBLIC = 0644, CLI_SECRET = 0600, CLI_NEW = 01000 /* never replace a file */ };
+
 /*
- * Write data plus a newline to path ("-": standard output), creating it
- * with mode (0600 for secrets). Returns 0, or 1 after printing why.
+ * Write data plus a newline to path ("-": standard output). flags: the
+ * mode (CLI_PUBLIC or CLI_SECRET), plus CLI_NEW to refuse replacing an
+ * existing file (keys). Returns 0, or 1 after printing why.
  */
-int cli_write(const char *path, const char *data, size_t len, unsigned mode);
+int cli_write(const char *path, const char *data, size_t len, unsigned flags);
+
+/* Wipe and free a buffer that held a secret; NULL is fine. */
+void cli_free_secret(char *data, size_t len);
 
 /* dir/name into buf (cap bytes); returns buf. */
 char *cli_path(char *buf, size_t cap, const char *dir, const char *name);

@@ -106,18 +106,20 @@ void cns_ballot_write(cns_buf *buf, const cns_election *election, const cns_ball
     cns_buf_puts(buf, "}");
 }
 
-void cns_ballot_put_s0(cns_fs *fs, const cns_election *election, const cns_elt *credential)
+/* Append S0 = "φ|credential". */
+static void put_s0(cns_fs *fs, const cns_election *election, const cns_elt *credential)
 {
     cns_fs_str(fs, cns_election_fingerprint(election));
     cns_fs_str(fs, "|");
     cns_fs_elt(fs, cns_election_group(election), credential);
 }
 
-void cns_ballot_put_s(cns_fs *fs, const cns_election *election, const cns_elt *credential,
-                      const cns_answer *answer)
+/* Append S = "S0|α1,β1,α2,β2,…" over the answer's ciphertexts. */
+static void put_s(cns_fs *fs, const cns_election *election, const cns_elt *credential,
+                  const cns_answer *answer)
 {
     const cns_group *group = cns_election_group(election);
-    cns_ballot_put_s0(fs, election, credential);
+    put_s0(fs, election, credential);
     cns_fs_str(fs, "|");
     for (size_t j = 0; j < answer->width; j++) {
         if (j > 0)
@@ -126,6 +128,49 @@ void cns_ballot_put_s(cns_fs *fs, const cns_election *election, const cns_elt *c
         cns_fs_str(fs, ",");
         cns_fs_elt(fs, group, &answer->choices[j].beta);
     }
+}
+
+/* Append "α,β|". */
+static void put_ciphertext(cns_fs *fs, const cns_group *group, const cns_ciphertext *c)
+{
+    cns_fs_elt(fs, group, &c->alpha);
+    cns_fs_str(fs, ",");
+    cns_fs_elt(fs, group, &c->beta);
+    cns_fs_str(fs, "|");
+}
+
+void cns_ballot_fs_individual(cns_fs *fs, const cns_election *election, const cns_elt *credential,
+                              const cns_ciphertext *c)
+{
+    cns_fs_init(fs, "prove|");
+    put_s0(fs, election, credential);
+    cns_fs_str(fs, "|");
+    put_ciphertext(fs, cns_election_group(election), c);
+}
+
+void cns_ballot_fs_overall(cns_fs *fs, const cns_election *election, const cns_elt *credential,
+                           const cns_answer *answer)
+{
+    if (answer->has_blank_proof) {
+        cns_fs_init(fs, "bproof1|");
+        put_s(fs, election, credential, answer);
+        cns_fs_str(fs, "|");
+        return;
+    }
+    cns_ciphertext sum;
+    cns_answer_sum(cns_election_group(election), &sum, answer);
+    cns_fs_init(fs, "prove|");
+    put_s(fs, election, credential, answer);
+    cns_fs_str(fs, "|");
+    put_ciphertext(fs, cns_election_group(election), &sum);
+}
+
+void cns_ballot_fs_blank(cns_fs *fs, const cns_election *election, const cns_elt *credential,
+                         const cns_answer *answer)
+{
+    cns_fs_init(fs, "bproof0|");
+    put_s(fs, election, credential, answer);
+    cns_fs_str(fs, "|");
 }
 
 /* OUT: b / g^m. */

@@ -46,10 +46,20 @@ void cns_ballot_write(cns_buf *buf, const cns_election *election, const cns_ball
 /* Number of proofs in overall_proof for q: max−min+1, plus 1 if blank is allowed. */
 size_t cns_question_overall_count(const cns_question *q);
 
-/* Append S0 = "φ|credential", or S = "S0|α1,β1,…" for one answer, to a proof's hash. */
-void cns_ballot_put_s0(cns_fs *fs, const cns_election *election, const cns_elt *credential);
-void cns_ballot_put_s(cns_fs *fs, const cns_election *election, const cns_elt *credential,
-                      const cns_answer *answer);
+/*
+ * Start the hash of each proof of an answer (spec 2.0 §4.11–4.13), with S0 =
+ * "φ|credential" and S = "S0|α1,β1,…" over the answer's ciphertexts:
+ *   individual (0/1) proof of c:        "prove|S0|α,β|"
+ *   overall proof, blank not allowed:   "prove|S|Σα,Σβ|"
+ *   overall proof, blank allowed:       "bproof1|S|"
+ *   blank proof:                        "bproof0|S|"
+ */
+void cns_ballot_fs_individual(cns_fs *fs, const cns_election *election, const cns_elt *credential,
+                              const cns_ciphertext *c);
+void cns_ballot_fs_overall(cns_fs *fs, const cns_election *election, const cns_elt *credential,
+                           const cns_answer *answer);
+void cns_ballot_fs_blank(cns_fs *fs, const cns_election *election, const cns_elt *credential,
+                         const cns_answer *answer);
 
 /*
  * The statements (branches) of each proof of one answer, as spec 2.0

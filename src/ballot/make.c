@@ -31,13 +31,7 @@ static void encrypt_answer(const cns_election *election, cns_answer *a, nonces *
         cns_elgamal_encrypt(group, &a->choices[j], y, &n->r[j], &m);
         if (j >= first)
             cns_scalar_add(group, &n->sum, &n->sum, &n->r[j]);
-        cns_fs_init(&fs, "prove|");
-        cns_ballot_put_s0(&fs, election, credential);
-        cns_fs_str(&fs, "|");
-        cns_fs_elt(&fs, group, &a->choices[j].alpha);
-        cns_fs_str(&fs, ",");
-        cns_fs_elt(&fs, group, &a->choices[j].beta);
-        cns_fs_str(&fs, "|");
+        cns_ballot_fs_individual(&fs, election, credential, &a->choices[j]);
         cns_branches_individual(group, branches, &a->choices[j]);
         cns_disj_prove(group, a->individual[j], y, branches, 2, values[j], &n->r[j], &fs);
     }
@@ -58,15 +52,7 @@ static void prove_answer(const cns_election *election, const cns_question *q, cn
     for (size_t j = first; j < a->width; j++)
         selected += values[j];
     if (!a->has_blank_proof) {
-        cns_ciphertext sum;
-        cns_answer_sum(group, &sum, a);
-        cns_fs_init(&fs, "prove|");
-        cns_ballot_put_s(&fs, election, credential, a);
-        cns_fs_str(&fs, "|");
-        cns_fs_elt(&fs, group, &sum.alpha);
-        cns_fs_str(&fs, ",");
-        cns_fs_elt(&fs, group, &sum.beta);
-        cns_fs_str(&fs, "|");
+        cns_ballot_fs_overall(&fs, election, credential, a);
         cns_branches_overall(group, branches, q, a);
         cns_disj_prove(group, a->overall, y, branches, a->n_overall, selected - (size_t)q->min,
                        &n->sum, &fs);
@@ -76,9 +62,7 @@ static void prove_answer(const cns_election *election, const cns_question *q, cn
     unsigned blank = values[0];
     cns_scalar r = n->sum;
     cns_scalar_cmov(&r, &n->r[0], blank ^ 1u);
-    cns_fs_init(&fs, "bproof0|");
-    cns_ballot_put_s(&fs, election, credential, a);
-    cns_fs_str(&fs, "|");
+    cns_ballot_fs_blank(&fs, election, credential, a);
     cns_branches_blank(group, branches, a);
     cns_disj_prove(group, a->blank, y, branches, 2, blank, &r, &fs);
 
@@ -86,9 +70,7 @@ static void prove_answer(const cns_election *election, const cns_question *q, cn
     size_t real = (1 + selected - (size_t)q->min) & ((size_t)0 - (size_t)(blank ^ 1u));
     cns_scalar_cmov(&r, &n->r[0], 1);
     cns_scalar_cmov(&r, &n->sum, blank ^ 1u);
-    cns_fs_init(&fs, "bproof1|");
-    cns_ballot_put_s(&fs, election, credential, a);
-    cns_fs_str(&fs, "|");
+    cns_ballot_fs_overall(&fs, election, credential, a);
     cns_branches_overall(group, branches, q, a);
     cns_disj_prove(group, a->overall, y, branches, a->n_overall, real, &r, &fs);
     sodium_memzero(&r, sizeof r);

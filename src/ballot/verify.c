@@ -38,13 +38,7 @@ static cns_err verify_individual(const cns_election *election, const cns_ballot 
     cns_branch branches[2];
     cns_fs fs;
     for (size_t j = 0; j < a->width; j++) {
-        cns_fs_init(&fs, "prove|");
-        cns_ballot_put_s0(&fs, election, &b->credential);
-        cns_fs_str(&fs, "|");
-        cns_fs_elt(&fs, group, &a->choices[j].alpha);
-        cns_fs_str(&fs, ",");
-        cns_fs_elt(&fs, group, &a->choices[j].beta);
-        cns_fs_str(&fs, "|");
+        cns_ballot_fs_individual(&fs, election, &b->credential, &a->choices[j]);
         cns_branches_individual(group, branches, &a->choices[j]);
         cns_err err = cns_disj_verify(group, a->individual[j], cns_election_public_key(election),
                                       branches, 2, &fs);
@@ -67,29 +61,15 @@ static cns_err verify_overall(const cns_election *election, const cns_ballot *b,
     cns_fs fs;
     cns_err err;
     if (a->has_blank_proof) {
-        cns_fs_init(&fs, "bproof0|");
-        cns_ballot_put_s(&fs, election, &b->credential, a);
-        cns_fs_str(&fs, "|");
+        cns_ballot_fs_blank(&fs, election, &b->credential, a);
         cns_branches_blank(group, branches, a);
         err = cns_disj_verify(group, a->blank, y, branches, 2, &fs);
         if (err == CNS_ERR_VERIFY)
             return cns_diag_set(diag, err, "question %zu: blank_proof does not verify", q + 1);
         if (err != CNS_OK)
             return err;
-        cns_fs_init(&fs, "bproof1|");
-        cns_ballot_put_s(&fs, election, &b->credential, a);
-        cns_fs_str(&fs, "|");
-    } else {
-        cns_ciphertext sum;
-        cns_answer_sum(group, &sum, a);
-        cns_fs_init(&fs, "prove|");
-        cns_ballot_put_s(&fs, election, &b->credential, a);
-        cns_fs_str(&fs, "|");
-        cns_fs_elt(&fs, group, &sum.alpha);
-        cns_fs_str(&fs, ",");
-        cns_fs_elt(&fs, group, &sum.beta);
-        cns_fs_str(&fs, "|");
     }
+    cns_ballot_fs_overall(&fs, election, &b->credential, a);
     cns_branches_overall(group, branches, question, a);
     err = cns_disj_verify(group, a->overall, y, branches, a->n_overall, &fs);
     if (err == CNS_ERR_VERIFY)
