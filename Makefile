@@ -29,6 +29,7 @@ REPLAYS  := $(patsubst fuzz/%.c,$(B)/fuzz/replay_%,$(FUZZ_SRC))
 
 all: $(B)/consulta
 .PHONY: all deps demo check check-long test fuzz format lint clean
+.SECONDARY:  # keep intermediate objects (and keep make quiet after the tests' last line)
 
 $(LIB_OBJ) $(TESTS:=.o) $(REPLAYS:$(B)/fuzz/replay_%=$(B)/fuzz/%.o): CPPFLAGS += -Isrc
 $(B)/libconsulta.a: $(LIB_OBJ) ; $(AR) rcs $@ $^
