@@ -137,6 +137,13 @@ void cns_hash_to_hex(char out[CNS_HASH_HEX_BYTES], const unsigned char hash[CNS_
 CNS_NODISCARD cns_err cns_hash_from_hex(unsigned char hash[CNS_HASH_BYTES], const char *text,
                                         size_t len);
 
+/*
+ * Parse an event entry's content (len bytes, borrowed), which must be in
+ * canonical form. OUT: *event. Errors: CNS_ERR_DECODE.
+ */
+CNS_NODISCARD cns_err cns_archive_event_parse(cns_archive_event *event, const void *content,
+                                              size_t len, cns_diag *diag);
+
 /* ---- reading --------------------------------------------------------------------- */
 
 typedef struct cns_archive_reader cns_archive_reader;
@@ -284,5 +291,60 @@ CNS_NODISCARD cns_err cns_archive_writer_close(cns_archive_writer *writer, cns_d
 
 /* Close and free without syncing; NULL is fine. */
 void cns_archive_writer_free(cns_archive_writer *writer);
+
+/* ---- archives kept elsewhere (a database holding the entries) ------------------------ */
+
+/*
+ * Where a sink writer hands its entries: called once per entry, in order,
+ * the data entries of an event then the event (entry->index and ->offset
+ * are those the entry has in the archive file; content is borrowed for the
+ * call). A failure makes the writer refuse further work.
+ */
+typedef cns_err (*cns_archive_sink_fn)(void *ctx, const cns_archive_entry *entry, cns_diag *diag);
+
+/*
+ * A writer that builds exactly the entries a file writer would write, with
+ * the same checks, and hands them to sink (ctx passed back) instead of a
+ * file. It is empty: start it with cns_archive_writer_start (a new archive)
+ * or bring it to an existing archive's state with cns_archive_writer_follow
+ * from its entry 0. _sync does nothing; _close frees. OUT: *out.
+ * Errors: CNS_ERR_NOMEM.
+ */
+CNS_NODISCARD cns_err cns_archive_writer_new_sink(cns_archive_writer **out,
+                                                  cns_archive_sink_fn sink, void *ctx,
+                                                  cns_diag *diag);
+
+/*
+ * Start a new archive on an empty sink writer: the BELENIOS entry with this
+ * timestamp goes to the sink. Errors: CNS_ERR_STATE (not an empty sink
+ * writer), CNS_ERR_INVALID (timestamp), the sink's.
+ */
+CNS_NODISCARD cns_err cns_archive_writer_start(cns_archive_writer *writer, uint64_t timestamp,
+                                               cns_diag *diag);
+
+/*
+ * An entry of this archive written elsewhere (by another writer of the same
+ * archive, e.g. another server process): checked exactly as the reader
+ * checks it (index = the next one, content hash, BELENIOS entry, event
+ * canonical, chain link, phase, data before it), then the writer continues
+ * after it. Nothing goes to the sink or file. entry is borrowed; its
+ * offset and event are ignored. OUT: *event, the parsed event of an EVENT
+ * entry (may be NULL). Errors: those of cns_archive_reader_next,
+ * CNS_ERR_STATE (data queued, or the writer failed); on error nothing changes.
+ */
+CNS_NODISCARD cns_err cns_archive_writer_follow(cns_archive_writer *writer,
+                                                const cns_archive_entry *entry,
+                                                cns_archive_event *event, cns_diag *diag);
+
+/*
+ * Copy an entry of another archive (as its reader returns it) into this
+ * one: data entries are queued, events must be exactly the event that
+ * continues this writer's chain, and a BELENIOS entry must carry this
+ * archive's timestamp (nothing is written for it). Used to export an
+ * archive held elsewhere into a file. Errors: CNS_ERR_VERIFY (not the same
+ * entry), and those of _add_data and _add_event.
+ */
+CNS_NODISCARD cns_err cns_archive_writer_put(cns_archive_writer *writer,
+                                             const cns_archive_entry *entry, cns_diag *diag);
 
 #endif

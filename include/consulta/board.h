@@ -38,6 +38,13 @@ typedef void (*cns_progress_fn)(void *ctx, const char *phase, uint64_t done, uin
 
 /* Open for appending (lock the file), not only for reading. */
 #define CNS_BOARD_APPEND 1u
+/*
+ * Reopening one's own board (the server restarting, or catching up with
+ * another server process on the same database): ballots' proofs are not
+ * checked again (they were when cast); every board rule, the chain, the
+ * tally, partial decryptions and result still are. An auditor never uses it.
+ */
+#define CNS_BOARD_TRUSTED 2u
 
 /*
  * Read and verify the record at path, keeping what the rules need.
@@ -62,6 +69,57 @@ CNS_NODISCARD cns_err cns_board_create(cns_board **out, const char *path, const 
                                        size_t election_len, const char *trustees,
                                        size_t trustees_len, const char *credentials,
                                        size_t credentials_len, uint64_t timestamp, cns_diag *diag);
+
+/* Called for each entry of a board kept in a store (ctx passed back). */
+typedef cns_err (*cns_board_entry_fn)(void *ctx, const cns_archive_entry *entry, cns_diag *diag);
+
+/*
+ * Where a board's entries live when they are not in a file (the server's
+ * database): exactly the archive's entries, BELENIOS (index 0), data and
+ * events, so that the file is a plain copy of them. The board reads them
+ * back with each and appends with put; it neither begins nor commits
+ * transactions: the caller wraps each operation in one.
+ */
+typedef struct cns_board_store {
+    /*
+     * Call fn on every entry from index from on, in order, each with index,
+     * kind, hash, content and len set (content borrowed for the call); stop
+     * at the first error and return it.
+     */
+    cns_err (*each)(void *ctx, uint64_t from, cns_board_entry_fn fn, void *fn_ctx, cns_diag *diag);
+    /* Keep a new entry (borrowed for the call) after the last one. */
+    cns_err (*put)(void *ctx, const cns_archive_entry *entry, cns_diag *diag);
+    void *ctx;
+} cns_board_store;
+
+/*
+ * Read and verify a board kept in store (copied; its ctx must outlive the
+ * board), exactly as cns_board_open reads a file, entry by entry, and open
+ * it for appending through store->put. flags: 0 or CNS_BOARD_TRUSTED.
+ * OUT: *out as for cns_board_open. Errors: those of cns_board_open and of
+ * the store.
+ */
+CNS_NODISCARD cns_err cns_board_open_store(cns_board **out, const cns_board_store *store,
+                                           unsigned flags, cns_progress_fn progress,
+                                           void *progress_ctx, cns_diag *diag);
+
+/*
+ * Start a new board in store (which must be empty), as cns_board_create
+ * starts a file: the entries go to store->put. OUT: *out.
+ */
+CNS_NODISCARD cns_err cns_board_create_store(cns_board **out, const cns_board_store *store,
+                                             const char *election, size_t election_len,
+                                             const char *trustees, size_t trustees_len,
+                                             const char *credentials, size_t credentials_len,
+                                             uint64_t timestamp, cns_diag *diag);
+
+/*
+ * Apply the entries another writer appended to the store since this board
+ * last read or wrote it (from index summary.head.entries on), with every
+ * rule of reading. After an error the board must be freed (and reopened).
+ * Errors: those of cns_board_open, CNS_ERR_STATE (not a store board).
+ */
+CNS_NODISCARD cns_err cns_board_catch_up(cns_board *board, cns_diag *diag);
 
 /* Close (sync, unlock) and free; NULL is fine. Errors: CNS_ERR_IO. */
 CNS_NODISCARD cns_err cns_board_close(cns_board *board, cns_diag *diag);
@@ -104,6 +162,32 @@ const cns_result *cns_board_result(const cns_board *board);
 CNS_NODISCARD cns_err cns_board_cast(cns_board *board, const char *ballot, size_t len,
                                      char tracker[CNS_HASH_B64_BYTES], cns_diag *diag);
 
+/* A ballot parsed and verified against an election, not yet held to a board's rules. */
+typedef struct cns_board_ballot cns_board_ballot;
+
+/*
+ * The costly half of cns_board_cast, which needs no board: parse the ballot
+ * (len bytes, copied) and verify every proof against election (borrowed;
+ * only read, so several threads may prepare ballots while one holds the
+ * board). OUT: *out, freed with cns_board_ballot_free. Errors: those of
+ * cns_ballot_parse and cns_ballot_verify.
+ */
+CNS_NODISCARD cns_err cns_board_ballot_prepare(cns_board_ballot **out, const cns_election *election,
+                                               const char *ballot, size_t len, cns_diag *diag);
+
+/* Free a prepared ballot; NULL is fine. */
+void cns_board_ballot_free(cns_board_ballot *ballot);
+
+/*
+ * The other half: hold a prepared ballot (borrowed) to the board rules and
+ * append it, as cns_board_cast does. It must have been prepared against
+ * the board's election (the same object, or one with the same fingerprint:
+ * the prepared election must outlive the call). OUT: tracker (may be NULL).
+ * Errors: as cns_board_cast; CNS_ERR_INVALID for another election.
+ */
+CNS_NODISCARD cns_err cns_board_cast_prepared(cns_board *board, const cns_board_ballot *ballot,
+                                              char tracker[CNS_HASH_B64_BYTES], cns_diag *diag);
+
 /* Close the ballot box (EndBallots). Errors: CNS_ERR_STATE, CNS_ERR_IO. */
 CNS_NODISCARD cns_err cns_board_end_ballots(cns_board *board, cns_diag *diag);
 
@@ -114,8 +198,7 @@ CNS_NODISCARD cns_err cns_board_end_ballots(cns_board *board, cns_diag *diag);
  * sized_encrypted_tally that belenios-tool prints after it) if not NULL.
  */
 CNS_NODISCARD cns_err cns_board_publish_tally(cns_board *board, const char *json, size_t len,
-                                              const char *sized, size_t sized_len,
-                                              cns_diag *diag);
+                                              const char *sized, size_t sized_len, cns_diag *diag);
 
 /*
  * Add a trustee's partial decryption (len bytes) of the published tally

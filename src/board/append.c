@@ -40,23 +40,15 @@ static cns_err add_wrapped_event(cns_board *b, cns_buf *buf, cns_event_type type
     return err;
 }
 
-cns_err cns_board_create(cns_board **out, const char *path, const char *election,
-                         size_t election_len, const char *trustees, size_t trustees_len,
-                         const char *credentials, size_t credentials_len, uint64_t timestamp,
-                         cns_diag *diag)
+/* The setup entries and the Setup event, through b's writer. */
+static cns_err write_setup(cns_board *b, const char *election, size_t election_len,
+                           const char *trustees, size_t trustees_len, const char *credentials,
+                           size_t credentials_len, cns_diag *diag)
 {
     char e[CNS_HASH_HEX_BYTES], t[CNS_HASH_HEX_BYTES], c[CNS_HASH_HEX_BYTES];
     cns_buf setup;
     cns_buf_init(&setup, 1024);
-    cns_err err = cns_board_new(out, path);
-    cns_board *b = *out;
-    if (err == CNS_OK)
-        err = cns_board_setup(b, election, election_len, trustees, trustees_len, credentials,
-                              credentials_len, diag);
-    if (err == CNS_OK)
-        err = cns_archive_writer_create(&b->writer, path, timestamp, diag);
-    if (err == CNS_OK)
-        err = add_data(b, election, election_len, e, diag);
+    cns_err err = add_data(b, election, election_len, e, diag);
     if (err == CNS_OK)
         err = add_data(b, trustees, trustees_len, t, diag);
     if (err == CNS_OK)
@@ -72,29 +64,122 @@ cns_err cns_board_create(cns_board **out, const char *path, const char *election
     return err;
 }
 
-cns_err cns_board_cast(cns_board *b, const char *bytes, size_t len,
-                       char tracker[CNS_HASH_B64_BYTES], cns_diag *diag)
+cns_err cns_board_create(cns_board **out, const char *path, const char *election,
+                         size_t election_len, const char *trustees, size_t trustees_len,
+                         const char *credentials, size_t credentials_len, uint64_t timestamp,
+                         cns_diag *diag)
 {
-    cns_ballot *ballot = NULL;
-    ballot_marks *marks = NULL;
-    unsigned char hash[CNS_HASH_BYTES];
+    cns_err err = cns_board_new(out, path);
+    cns_board *b = *out;
+    if (err == CNS_OK)
+        err = cns_board_setup(b, election, election_len, trustees, trustees_len, credentials,
+                              credentials_len, diag);
+    if (err == CNS_OK)
+        err = cns_archive_writer_create(&b->writer, path, timestamp, diag);
+    if (err == CNS_OK)
+        err = write_setup(b, election, election_len, trustees, trustees_len, credentials,
+                          credentials_len, diag);
+    return err;
+}
+
+cns_err cns_board_create_store(cns_board **out, const cns_board_store *store, const char *election,
+                               size_t election_len, const char *trustees, size_t trustees_len,
+                               const char *credentials, size_t credentials_len, uint64_t timestamp,
+                               cns_diag *diag)
+{
+    cns_err err = cns_board_new(out, NULL);
+    cns_board *b = *out;
+    if (err == CNS_OK)
+        err = cns_board_setup(b, election, election_len, trustees, trustees_len, credentials,
+                              credentials_len, diag);
+    if (err == CNS_OK)
+        err = cns_board_store_writer(b, store, diag);
+    if (err == CNS_OK)
+        err = cns_archive_writer_start(b->writer, timestamp, diag);
+    if (err == CNS_OK)
+        err = write_setup(b, election, election_len, trustees, trustees_len, credentials,
+                          credentials_len, diag);
+    return err;
+}
+
+struct cns_board_ballot {
+    const cns_election *election; /* verified against */
+    cns_ballot *ballot;
+};
+
+cns_err cns_board_ballot_prepare(cns_board_ballot **out, const cns_election *election,
+                                 const char *bytes, size_t len, cns_diag *diag)
+{
+    cns_board_ballot *p = calloc(1, sizeof *p);
+    *out = NULL;
+    if (p == NULL)
+        return CNS_ERR_NOMEM;
+    p->election = election;
+    cns_err err = cns_ballot_parse(&p->ballot, election, bytes, len, diag);
+    if (err == CNS_OK)
+        err = cns_ballot_verify(election, p->ballot, diag);
+    if (err != CNS_OK) {
+        cns_board_ballot_free(p);
+        return err;
+    }
+    *out = p;
+    return CNS_OK;
+}
+
+void cns_board_ballot_free(cns_board_ballot *p)
+{
+    if (p == NULL)
+        return;
+    cns_ballot_free(p->ballot);
+    free(p);
+}
+
+/* Ballots may be cast: the board is writable and its ballot box open. */
+static cns_err castable(const cns_board *b, cns_diag *diag)
+{
     cns_err err = writable(b, diag);
     if (err == CNS_OK && b->summary.ballots_closed)
         err = cns_diag_set(diag, CNS_ERR_STATE, "the ballot box is closed");
+    return err;
+}
+
+cns_err cns_board_cast_prepared(cns_board *b, const cns_board_ballot *p,
+                                char tracker[CNS_HASH_B64_BYTES], cns_diag *diag)
+{
+    ballot_marks *marks = NULL;
+    unsigned char hash[CNS_HASH_BYTES];
+    size_t len;
+    const char *bytes = cns_ballot_bytes(p->ballot, &len);
+    cns_err err = castable(b, diag);
+    if (err == CNS_OK && p->election != b->election &&
+        strcmp(cns_election_fingerprint(p->election), cns_election_fingerprint(b->election)) != 0)
+        err = cns_diag_set(diag, CNS_ERR_INVALID, "the ballot was prepared for another election");
     if (err == CNS_OK)
-        err = cns_board_check_ballot(b, bytes, len, &ballot, &marks, diag);
+        err = cns_board_check_rules(b, p->ballot, &marks, diag);
     if (err == CNS_OK)
         err = cns_archive_writer_add_data(b->writer, bytes, len, hash, diag);
     if (err == CNS_OK)
         err = cns_archive_writer_add_event(b->writer, CNS_EVENT_BALLOT, hash, NULL, diag);
     if (err == CNS_OK) {
         if (tracker != NULL)
-            cns_ballot_tracker(ballot, tracker);
-        err = cns_board_commit_ballot(b, ballot, marks);
+            cns_ballot_tracker(p->ballot, tracker);
+        err = cns_board_commit_ballot(b, p->ballot, marks);
         marks = NULL;
     }
     cns_board_marks_free(marks);
-    cns_ballot_free(ballot);
+    return err;
+}
+
+cns_err cns_board_cast(cns_board *b, const char *bytes, size_t len,
+                       char tracker[CNS_HASH_B64_BYTES], cns_diag *diag)
+{
+    cns_board_ballot *p = NULL;
+    cns_err err = castable(b, diag);
+    if (err == CNS_OK)
+        err = cns_board_ballot_prepare(&p, b->election, bytes, len, diag);
+    if (err == CNS_OK)
+        err = cns_board_cast_prepared(b, p, tracker, diag);
+    cns_board_ballot_free(p);
     return err;
 }
 

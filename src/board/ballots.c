@@ -84,11 +84,10 @@ static cns_err check_rules(cns_board *b, const cns_ballot *ballot, ballot_marks 
     return check_alphas(b, ballot, m, diag);
 }
 
-cns_err cns_board_check_ballot(cns_board *b, const char *bytes, size_t len, cns_ballot **ballot,
-                               ballot_marks **marks, cns_diag *diag)
+cns_err cns_board_check_rules(cns_board *b, const cns_ballot *ballot, ballot_marks **marks,
+                              cns_diag *diag)
 {
     ballot_marks *m = calloc(1, sizeof *m);
-    *ballot = NULL;
     *marks = NULL;
     if (m == NULL)
         return CNS_ERR_NOMEM;
@@ -96,19 +95,30 @@ cns_err cns_board_check_ballot(cns_board *b, const char *bytes, size_t len, cns_
     m->alpha_keys = calloc(m->n_alphas, sizeof *m->alpha_keys);
     cns_err err = m->alpha_keys ? CNS_OK : CNS_ERR_NOMEM;
     if (err == CNS_OK)
-        err = cns_ballot_parse(ballot, b->election, bytes, len, diag);
-    if (err == CNS_OK)
-        err = cns_ballot_verify(b->election, *ballot, diag);
-    if (err == CNS_OK)
-        err = check_rules(b, *ballot, m, diag);
+        err = check_rules(b, ballot, m, diag);
     if (err != CNS_OK) {
-        cns_ballot_free(*ballot);
-        *ballot = NULL;
         cns_board_marks_free(m);
         return err;
     }
     *marks = m;
     return CNS_OK;
+}
+
+cns_err cns_board_check_ballot(cns_board *b, const char *bytes, size_t len, cns_ballot **ballot,
+                               ballot_marks **marks, cns_diag *diag)
+{
+    *ballot = NULL;
+    *marks = NULL;
+    cns_err err = cns_ballot_parse(ballot, b->election, bytes, len, diag);
+    if (err == CNS_OK && !b->trusted)
+        err = cns_ballot_verify(b->election, *ballot, diag);
+    if (err == CNS_OK)
+        err = cns_board_check_rules(b, *ballot, marks, diag);
+    if (err != CNS_OK) {
+        cns_ballot_free(*ballot);
+        *ballot = NULL;
+    }
+    return err;
 }
 
 cns_err cns_board_commit_ballot(cns_board *b, const cns_ballot *ballot, ballot_marks *m)

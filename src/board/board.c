@@ -193,6 +193,23 @@ static cns_err on_event(cns_board *b, const cns_archive_entry *entry, cns_diag *
     }
 }
 
+/* One entry read from the file or the store: data waits for its event. */
+static cns_err apply_entry(cns_board *b, const cns_archive_entry *entry, cns_diag *diag)
+{
+    cns_err err = CNS_OK;
+    if (entry->kind == CNS_ARCHIVE_DATA) {
+        err = pending_add(b, entry);
+    } else if (entry->kind == CNS_ARCHIVE_EVENT) {
+        err = on_event(b, entry, diag);
+        if (err != CNS_OK)
+            cns_diag_prefix(diag, err,
+                            "%s event at height %llu: ", cns_event_type_name(entry->event.type),
+                            (unsigned long long)entry->event.height);
+        pending_clear(b);
+    }
+    return err;
+}
+
 static uint64_t file_size(const char *path)
 {
     struct stat st;
@@ -210,18 +227,9 @@ static cns_err read_record(cns_board *b, cns_diag *diag)
         err = cns_archive_reader_next(reader, &entry, diag);
         if (err != CNS_OK || entry.kind == CNS_ARCHIVE_END)
             break;
-        if (entry.kind == CNS_ARCHIVE_DATA) {
-            err = pending_add(b, &entry);
-        } else if (entry.kind == CNS_ARCHIVE_EVENT) {
-            err = on_event(b, &entry, diag);
-            if (err != CNS_OK)
-                cns_diag_prefix(diag, err,
-                                "%s event at height %llu: ", cns_event_type_name(entry.event.type),
-                                (unsigned long long)entry.event.height);
-            pending_clear(b);
-            if (b->progress != NULL && (entry.index & 255) == 0)
-                b->progress(b->progress_ctx, "reading the board", entry.offset, total);
-        }
+        err = apply_entry(b, &entry, diag);
+        if (entry.kind == CNS_ARCHIVE_EVENT && b->progress != NULL && (entry.index & 255) == 0)
+            b->progress(b->progress_ctx, "reading the board", entry.offset, total);
     }
     if (reader != NULL)
         cns_archive_reader_head(reader, &b->summary.head);
@@ -231,6 +239,114 @@ static cns_err read_record(cns_board *b, cns_diag *diag)
     if (err == CNS_OK && b->election == NULL)
         err = cns_diag_set(diag, CNS_ERR_INVALID, "the record has no Setup event");
     return err;
+}
+
+/* ---- boards kept in a store ---- */
+
+/* The sink of a store board's writer. */
+static cns_err store_put(void *ctx, const cns_archive_entry *entry, cns_diag *diag)
+{
+    cns_board *b = ctx;
+    return b->store.put(b->store.ctx, entry, diag);
+}
+
+cns_err cns_board_store_writer(cns_board *b, const cns_board_store *store, cns_diag *diag)
+{
+    b->has_store = true;
+    b->store = *store;
+    return cns_archive_writer_new_sink(&b->writer, store_put, b, diag);
+}
+
+/* An entry of the store: checked as the reader checks it, then held to the rules. */
+static cns_err follow(void *ctx, const cns_archive_entry *entry, cns_diag *diag)
+{
+    cns_board *b = ctx;
+    cns_archive_entry e = *entry;
+    cns_err err = cns_archive_writer_follow(b->writer, entry, &e.event, diag);
+    if (err == CNS_OK)
+        err = apply_entry(b, &e, diag);
+    if (err == CNS_OK && e.kind == CNS_ARCHIVE_EVENT && b->progress != NULL &&
+        (e.index & 1023) == 0)
+        b->progress(b->progress_ctx, "reading the board", e.index, 0);
+    return err;
+}
+
+cns_err cns_board_open_store(cns_board **out, const cns_board_store *store, unsigned flags,
+                             cns_progress_fn progress, void *progress_ctx, cns_diag *diag)
+{
+    cns_err err = cns_board_new(out, NULL);
+    cns_board *b = *out;
+    if (err != CNS_OK)
+        return err;
+    b->progress = progress;
+    b->progress_ctx = progress_ctx;
+    b->trusted = (flags & CNS_BOARD_TRUSTED) != 0;
+    err = cns_board_store_writer(b, store, diag);
+    if (err == CNS_OK)
+        err = store->each(store->ctx, 0, follow, b, diag);
+    if (err == CNS_OK && b->n_pending > 0)
+        err = cns_diag_set(diag, CNS_ERR_INVALID,
+                           "the board ends with %zu data entries not followed by an event",
+                           b->n_pending);
+    if (err == CNS_OK && b->election == NULL)
+        err = cns_diag_set(diag, CNS_ERR_INVALID, "the record has no Setup event");
+    if (err == CNS_OK)
+        cns_archive_writer_head(b->writer, &b->summary.head);
+    return err;
+}
+
+cns_err cns_board_catch_up(cns_board *b, cns_diag *diag)
+{
+    cns_archive_head head;
+    if (!b->has_store)
+        return cns_diag_set(diag, CNS_ERR_STATE, "not a board kept in a store");
+    cns_archive_writer_head(b->writer, &head);
+    cns_err err = b->store.each(b->store.ctx, head.entries, follow, b, diag);
+    if (err == CNS_OK && b->n_pending > 0)
+        err = cns_diag_set(diag, CNS_ERR_INVALID,
+                           "the board ends with %zu data entries not followed by an event",
+                           b->n_pending);
+    return err;
+}
+
+/* Reading a file board's entries again, for cns_board_each. */
+static cns_err each_in_file(cns_board *b, cns_board_entry_fn fn, void *ctx, cns_diag *diag)
+{
+    cns_archive_reader *reader = NULL;
+    cns_archive_entry entry;
+    cns_err err = cns_archive_reader_open(&reader, b->path, 0, diag);
+    while (err == CNS_OK) {
+        err = cns_archive_reader_next(reader, &entry, diag);
+        if (err != CNS_OK || entry.kind == CNS_ARCHIVE_END)
+            break;
+        err = fn(ctx, &entry, diag);
+    }
+    cns_archive_reader_free(reader);
+    return err;
+}
+
+/* A store's entry passed on with its event parsed, as the reader gives it. */
+typedef struct parsed_each {
+    cns_board_entry_fn fn;
+    void *ctx;
+} parsed_each;
+
+static cns_err with_event(void *ctx, const cns_archive_entry *entry, cns_diag *diag)
+{
+    const parsed_each *p = ctx;
+    cns_archive_entry e = *entry;
+    cns_err err = CNS_OK;
+    if (e.kind == CNS_ARCHIVE_EVENT)
+        err = cns_archive_event_parse(&e.event, e.content, e.len, diag);
+    return err == CNS_OK ? p->fn(p->ctx, &e, diag) : err;
+}
+
+cns_err cns_board_each(cns_board *b, cns_board_entry_fn fn, void *ctx, cns_diag *diag)
+{
+    parsed_each p = {fn, ctx};
+    if (b->has_store)
+        return b->store.each(b->store.ctx, 0, with_event, &p, diag);
+    return each_in_file(b, fn, ctx, diag);
 }
 
 cns_err cns_board_new(cns_board **out, const char *path)
@@ -243,6 +359,8 @@ cns_err cns_board_new(cns_board **out, const char *path)
     cns_map_init(&b->ballots_seen);
     cns_map_init(&b->alphas_seen);
     cns_map_init(&b->superseded);
+    if (path == NULL)
+        return CNS_OK;
     b->path = strdup(path);
     return b->path ? CNS_OK : CNS_ERR_NOMEM;
 }
@@ -256,6 +374,7 @@ cns_err cns_board_open(cns_board **out, const char *path, unsigned flags, cns_pr
     cns_board *b = *out;
     b->progress = progress;
     b->progress_ctx = progress_ctx;
+    b->trusted = (flags & CNS_BOARD_TRUSTED) != 0;
     if (flags & CNS_BOARD_APPEND)
         err = cns_archive_writer_open(&b->writer, path, diag);
     if (err == CNS_OK)

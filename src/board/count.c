@@ -29,30 +29,41 @@ static cns_err remove_if_superseded(cns_board *b, uint64_t index, const char *by
     return err;
 }
 
+/* Reading the board again: the ballots in order, up to EndBallots. */
+typedef struct second_reading {
+    cns_board *b;
+    uint64_t index; /* ballots seen */
+    bool done;      /* EndBallots reached */
+    cns_buf data;   /* the data entry before the event: a ballot before a Ballot event */
+} second_reading;
+
+static cns_err reread(void *ctx, const cns_archive_entry *entry, cns_diag *diag)
+{
+    second_reading *r = ctx;
+    if (r->done)
+        return CNS_OK;
+    if (entry->kind == CNS_ARCHIVE_DATA) {
+        cns_buf_reset(&r->data);
+        cns_buf_put(&r->data, entry->content, entry->len);
+        return cns_buf_status(&r->data);
+    }
+    if (entry->kind != CNS_ARCHIVE_EVENT)
+        return CNS_OK;
+    cns_event_type type = entry->event.type;
+    if (type == CNS_EVENT_END_BALLOTS)
+        r->done = true;
+    else if (type == CNS_EVENT_BALLOT)
+        return remove_if_superseded(r->b, ++r->index, r->data.data, r->data.len, diag);
+    return CNS_OK;
+}
+
 /* Read the board again and take each superseded ballot back out of the tally. */
 static cns_err remove_superseded(cns_board *b, cns_diag *diag)
 {
-    cns_archive_reader *reader = NULL;
-    cns_archive_entry entry;
-    uint64_t index = 0;
-    cns_buf data; /* the data entry before the event: a ballot before a Ballot event */
-    cns_buf_init(&data, CNS_ARCHIVE_ENTRY_MAX);
-    cns_err err = cns_archive_reader_open(&reader, b->path, 0, diag);
-    while (err == CNS_OK) {
-        err = cns_archive_reader_next(reader, &entry, diag);
-        if (err != CNS_OK || entry.kind == CNS_ARCHIVE_END ||
-            (entry.kind == CNS_ARCHIVE_EVENT && entry.event.type == CNS_EVENT_END_BALLOTS))
-            break;
-        if (entry.kind == CNS_ARCHIVE_DATA) {
-            cns_buf_reset(&data);
-            cns_buf_put(&data, entry.content, entry.len);
-            err = cns_buf_status(&data);
-        } else if (entry.kind == CNS_ARCHIVE_EVENT && entry.event.type == CNS_EVENT_BALLOT) {
-            err = remove_if_superseded(b, ++index, data.data, data.len, diag);
-        }
-    }
-    cns_archive_reader_free(reader);
-    cns_buf_free(&data);
+    second_reading r = {.b = b};
+    cns_buf_init(&r.data, CNS_ARCHIVE_ENTRY_MAX);
+    cns_err err = cns_board_each(b, reread, &r, diag);
+    cns_buf_free(&r.data);
     if (err != CNS_OK)
         return cns_diag_prefix(diag, err, "second reading of the board: ");
     return CNS_OK;

@@ -21,8 +21,11 @@ typedef struct board_partial {
 } board_partial;
 
 struct cns_board {
-    char *path;
-    cns_archive_writer *writer; /* NULL when read-only */
+    char *path;                 /* the file, or NULL for a store board */
+    bool has_store;             /* entries live in store, not in a file */
+    cns_board_store store;      /* (copied) */
+    bool trusted;               /* CNS_BOARD_TRUSTED: ballots' proofs not checked on reading */
+    cns_archive_writer *writer; /* NULL when read-only; a sink writer for a store board */
     cns_election *election;
     cns_trustees *trustees;
     /* credential fingerprint → weight << 32 | index of its last ballot (1-based; 0: none) */
@@ -44,8 +47,17 @@ struct cns_board {
 
 /* ---- board.c ---- */
 
-/* A board with nothing in it yet, for path (copied). OUT: *out (set even on failure). */
+/* A board with nothing in it yet, for path (copied; NULL: a store board). OUT: *out (set even on
+ * failure). */
 CNS_NODISCARD cns_err cns_board_new(cns_board **out, const char *path);
+
+/* A store board's sink writer, handing entries to store->put. */
+CNS_NODISCARD cns_err cns_board_store_writer(cns_board *b, const cns_board_store *store,
+                                             cns_diag *diag);
+
+/* Call fn on every entry of the board from index 0 on: its file's or its store's. */
+CNS_NODISCARD cns_err cns_board_each(cns_board *b, cns_board_entry_fn fn, void *ctx,
+                                     cns_diag *diag);
 
 /* The data entry with this hash among those since the last event, or NULL. */
 const pending_data *cns_board_pending(const cns_board *b, const unsigned char *hash);
@@ -64,10 +76,15 @@ CNS_NODISCARD cns_err cns_board_setup(cns_board *b, const char *election, size_t
 /* Everything the board remembers of one accepted ballot, computed by the check. */
 typedef struct ballot_marks ballot_marks;
 
-/* Parse, verify and hold a ballot to the rules; changes nothing. OUT: *marks. */
+/* Parse, verify (unless the board is trusted) and hold a ballot to the rules; changes nothing. OUT:
+ * *marks. */
 CNS_NODISCARD cns_err cns_board_check_ballot(cns_board *b, const char *bytes, size_t len,
                                              cns_ballot **ballot, ballot_marks **marks,
                                              cns_diag *diag);
+
+/* Hold a parsed (and verified) ballot to the rules; changes nothing. OUT: *marks. */
+CNS_NODISCARD cns_err cns_board_check_rules(cns_board *b, const cns_ballot *ballot,
+                                            ballot_marks **marks, cns_diag *diag);
 
 /* Remember an accepted ballot as the board's next one and count it; frees marks. */
 CNS_NODISCARD cns_err cns_board_commit_ballot(cns_board *b, const cns_ballot *ballot,

@@ -1070,7 +1070,9 @@ typedef struct queued {
 } queued;
 
 struct cns_archive_writer {
-    int fd;
+    int fd;                   /* file writer, or -1 */
+    cns_archive_sink_fn sink; /* sink writer, or NULL */
+    void *sink_ctx;
     chain chain;
     size_t n_queued;
     queued queue[MAX_PENDING];
@@ -1272,6 +1274,46 @@ cns_err cns_archive_writer_add_data(cns_archive_writer *writer, const void *cont
     return CNS_OK;
 }
 
+/* Hand one entry to the sink; counts its bytes as a file would hold them. */
+static cns_err emit_one(cns_archive_writer *w, cns_archive_entry *e, uint64_t index, cns_diag *diag)
+{
+    e->index = index;
+    e->offset = w->chain.bytes;
+    cns_err err = w->sink(w->sink_ctx, e, diag);
+    if (err != CNS_OK) {
+        w->failed = true;
+        return err;
+    }
+    w->chain.bytes += BLOCK + padded(e->len);
+    return CNS_OK;
+}
+
+/* The queued data entries then the event, to the sink; a failure fails the writer. */
+static cns_err emit(cns_archive_writer *w, const cns_archive_event *ev,
+                    const unsigned char ev_hash[CNS_HASH_BYTES], const char *text, size_t len,
+                    cns_diag *diag)
+{
+    cns_archive_entry e;
+    cns_err err = CNS_OK;
+    for (size_t i = 0; i < w->n_queued && err == CNS_OK; i++) {
+        memset(&e, 0, sizeof e);
+        e.kind = CNS_ARCHIVE_DATA;
+        memcpy(e.hash, w->queue[i].hash, CNS_HASH_BYTES);
+        e.content = w->queue[i].content;
+        e.len = w->queue[i].len;
+        err = emit_one(w, &e, w->chain.entries + i, diag);
+    }
+    if (err != CNS_OK)
+        return err;
+    memset(&e, 0, sizeof e);
+    e.kind = CNS_ARCHIVE_EVENT;
+    memcpy(e.hash, ev_hash, CNS_HASH_BYTES);
+    e.content = (const unsigned char *)text;
+    e.len = len;
+    e.event = *ev;
+    return emit_one(w, &e, w->chain.entries + w->n_queued, diag);
+}
+
 static void build_event(const chain *c, cns_archive_event *ev, cns_event_type type,
                         const unsigned char *payload)
 {
@@ -1313,7 +1355,11 @@ cns_err cns_archive_writer_add_event(cns_archive_writer *writer, cns_event_type 
     }
     entry_name(names[n], ev_hash, true);
     entry_iov(iov + 3 * n, blocks[n], names[n], text, len, next.timestamp);
-    if ((err = append(writer, iov, (int)(3 * (n + 1)), diag)) != CNS_OK)
+    if (writer->sink != NULL)
+        err = emit(writer, &ev, ev_hash, text, len, diag);
+    else
+        err = append(writer, iov, (int)(3 * (n + 1)), diag);
+    if (err != CNS_OK)
         return err;
     next.bytes = writer->chain.bytes;
     next.entries += n + 1;
@@ -1333,6 +1379,8 @@ cns_err cns_archive_writer_sync(cns_archive_writer *writer, cns_diag *diag)
 {
     if (writer->failed)
         return cns_diag_set(diag, CNS_ERR_STATE, "archive writer: an earlier write failed");
+    if (writer->sink != NULL)
+        return CNS_OK;
     if (fsync(writer->fd) != 0)
         return cns_diag_set(diag, CNS_ERR_IO, "fsync: %s", strerror(errno));
     return CNS_OK;
@@ -1347,6 +1395,10 @@ cns_err cns_archive_writer_close(cns_archive_writer *writer, cns_diag *diag)
         err =
             cns_diag_set(diag, CNS_ERR_INVALID,
                          "%zu queued data entries without an event were dropped", writer->n_queued);
+    if (writer->sink != NULL) {
+        cns_archive_writer_free(writer);
+        return err;
+    }
     if (!writer->failed && fsync(writer->fd) != 0)
         err = cns_diag_set(diag, CNS_ERR_IO, "fsync: %s", strerror(errno));
     if (close(writer->fd) != 0 && err == CNS_OK)
@@ -1364,4 +1416,140 @@ void cns_archive_writer_free(cns_archive_writer *writer)
     if (writer->fd >= 0)
         close(writer->fd);
     free(writer);
+}
+
+/* ---- writers whose entries live elsewhere ------------------------------------------ */
+
+cns_err cns_archive_writer_new_sink(cns_archive_writer **out, cns_archive_sink_fn sink, void *ctx,
+                                    cns_diag *diag)
+{
+    cns_err err = writer_new(out, diag);
+    if (err != CNS_OK)
+        return err;
+    (*out)->sink = sink;
+    (*out)->sink_ctx = ctx;
+    return CNS_OK;
+}
+
+cns_err cns_archive_writer_start(cns_archive_writer *writer, uint64_t timestamp, cns_diag *diag)
+{
+    char text[CNS_ARCHIVE_HEADER_MAX];
+    cns_archive_entry e;
+    if (writer->sink == NULL || writer->chain.started || writer->failed)
+        return cns_diag_set(diag, CNS_ERR_STATE, "archive writer: already started");
+    if (timestamp > CNS_ARCHIVE_TIMESTAMP_MAX)
+        return cns_diag_set(diag, CNS_ERR_INVALID, "timestamp %" PRIu64 " exceeds %llu", timestamp,
+                            (unsigned long long)CNS_ARCHIVE_TIMESTAMP_MAX);
+    memset(&e, 0, sizeof e);
+    e.kind = CNS_ARCHIVE_HEADER;
+    e.content = (const unsigned char *)text;
+    e.len = header_text(text, timestamp);
+    chain_start(&writer->chain, timestamp);
+    cns_err err = emit_one(writer, &e, 0, diag);
+    if (err == CNS_OK)
+        writer->chain.entries = 1;
+    return err;
+}
+
+/* Check an entry made elsewhere as the reader would; the chain moves on only on success. */
+static cns_err follow_entry(chain *c, const cns_archive_entry *e, cns_archive_event *ev,
+                            cns_diag *diag)
+{
+    unsigned char hash[CNS_HASH_BYTES];
+    uint64_t timestamp;
+    cns_err err;
+    if (e->content == NULL && e->len > 0)
+        return cns_diag_set(diag, CNS_ERR_INVALID, "entry without its content");
+    if (e->kind == CNS_ARCHIVE_HEADER) {
+        if (c->started)
+            return cns_diag_set(diag, CNS_ERR_DECODE, "a second BELENIOS entry");
+        if ((err = parse_belenios(e->content, e->len, &timestamp, diag)) != CNS_OK)
+            return err;
+        chain_start(c, timestamp);
+        return CNS_OK;
+    }
+    if (!c->started)
+        return cns_diag_set(diag, CNS_ERR_DECODE, "the first entry is not BELENIOS");
+    if (e->kind != CNS_ARCHIVE_DATA && e->kind != CNS_ARCHIVE_EVENT)
+        return cns_diag_set(diag, CNS_ERR_INVALID, "not an entry kind");
+    if (e->len > (e->kind == CNS_ARCHIVE_DATA ? CNS_ARCHIVE_ENTRY_MAX : CNS_ARCHIVE_EVENT_MAX))
+        return cns_diag_set(diag, CNS_ERR_LIMIT, "entry of %zu bytes, over its limit", e->len);
+    sha256(hash, e->content, e->len);
+    if (memcmp(hash, e->hash, CNS_HASH_BYTES) != 0)
+        return cns_diag_set(diag, CNS_ERR_VERIFY,
+                            "content hash %s does not match the entry name %s", hex_of(hash).s,
+                            hex_of(e->hash).s);
+    if (e->kind == CNS_ARCHIVE_DATA)
+        return chain_data(c, hash, e->content, e->len, diag);
+    if ((err = parse_event(e->content, e->len, ev, diag)) != CNS_OK)
+        return err;
+    return chain_event(c, ev, hash, diag);
+}
+
+cns_err cns_archive_writer_follow(cns_archive_writer *writer, const cns_archive_entry *entry,
+                                  cns_archive_event *event, cns_diag *diag)
+{
+    chain next = writer->chain;
+    cns_archive_event ev;
+    cns_err err;
+    memset(&ev, 0, sizeof ev);
+    if (writer->failed || writer->n_queued > 0)
+        return cns_diag_set(diag, CNS_ERR_STATE,
+                            "archive writer: entries queued, or an earlier write failed");
+    if (entry->index != next.entries)
+        return cns_diag_set(diag, CNS_ERR_VERIFY,
+                            "entry %" PRIu64 " comes where %" PRIu64 " is expected", entry->index,
+                            next.entries);
+    if ((err = follow_entry(&next, entry, &ev, diag)) != CNS_OK)
+        return cns_diag_prefix(diag, err, "entry %" PRIu64 ": ", entry->index);
+    if (event != NULL)
+        *event = ev;
+    next.entries++;
+    next.bytes += BLOCK + padded(entry->len);
+    writer->chain = next;
+    return CNS_OK;
+}
+
+cns_err cns_archive_writer_put(cns_archive_writer *writer, const cns_archive_entry *entry,
+                               cns_diag *diag)
+{
+    cns_archive_event ev;
+    unsigned char hash[CNS_HASH_BYTES];
+    cns_err err;
+    if (entry->kind == CNS_ARCHIVE_HEADER) {
+        uint64_t timestamp = 0;
+        err = parse_belenios(entry->content, entry->len, &timestamp, diag);
+        if (err == CNS_OK && (!writer->chain.started || timestamp != writer->chain.timestamp))
+            err = cns_diag_set(diag, CNS_ERR_VERIFY, "BELENIOS entry: not this archive's");
+        return err;
+    }
+    if (entry->kind == CNS_ARCHIVE_DATA) {
+        err = cns_archive_writer_add_data(writer, entry->content, entry->len, hash, diag);
+        if (err == CNS_OK && memcmp(hash, entry->hash, CNS_HASH_BYTES) != 0)
+            err = cns_diag_set(diag, CNS_ERR_VERIFY, "data entry: content hash is not its name");
+        return err;
+    }
+    cns_archive_event built;
+    char text[EVENT_TEXT_MAX];
+    if ((err = parse_event(entry->content, entry->len, &ev, diag)) != CNS_OK)
+        return err;
+    build_event(&writer->chain, &built, ev.type, ev.has_payload ? ev.payload : NULL);
+    size_t len = event_text(text, &built);
+    if (len != entry->len || memcmp(text, entry->content, len) != 0)
+        return cns_diag_set(diag, CNS_ERR_VERIFY,
+                            "event: not the event that continues the chain (height %" PRIu64
+                            " expected)",
+                            built.height);
+    err = cns_archive_writer_add_event(writer, ev.type, ev.has_payload ? ev.payload : NULL, hash,
+                                       diag);
+    if (err == CNS_OK && memcmp(hash, entry->hash, CNS_HASH_BYTES) != 0)
+        err = cns_diag_set(diag, CNS_ERR_VERIFY, "event: not the event that continues the chain");
+    return err;
+}
+
+cns_err cns_archive_event_parse(cns_archive_event *event, const void *content, size_t len,
+                                cns_diag *diag)
+{
+    memset(event, 0, sizeof *event);
+    return parse_event(content, len, event, diag);
 }
