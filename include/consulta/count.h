@@ -5,8 +5,8 @@
  *
  *   cns_count_rule    the counting rule as data: method, seats per district,
  *                     threshold ("valla"), tie seed, … It is parsed from a JSON
- *                     object, the one an election definition carries under
- *                     "counting" (schema in docs/counting.md).
+ *                     object, the kind an election definition carries in its
+ *                     "counting" array (schema in docs/counting.md).
  *   cns_count_input   what is counted: list votes per district, option counts,
  *                     or ballots (ranked, graded, approval), with the file name
  *                     and line of each item so that refusals can point at it.
@@ -92,6 +92,24 @@ CNS_NODISCARD cns_err cns_count_input_parse(cns_count_format format, const char 
                                             const cns_count_rule *rule, cns_count_input **out,
                                             cns_diag *diag);
 
+/*
+ * An input of totals, as a verified election result gives them: one district
+ * whose n options, named names[0..n) (distinct, 1 to 1000 bytes of UTF-8
+ * each), got votes[0..n). blank (may be NULL: no blank category) is the
+ * number of blank votes; registered (0: unknown) the registered electors.
+ * source and title (may be NULL) name the input in diagnostics and in the
+ * result. Everything is borrowed and copied. On success *out is a new input
+ * the caller frees with cns_count_input_free.
+ * Errors: CNS_ERR_INVALID (no option, an empty, invalid or repeated name),
+ * CNS_ERR_LIMIT (over CNS_COUNT_MAX_CANDIDATES options, a count over
+ * CNS_COUNT_MAX_VOTES, all over CNS_COUNT_MAX_TOTAL), CNS_ERR_NOMEM.
+ */
+CNS_NODISCARD cns_err cns_count_input_from_totals(const char *source, const char *title,
+                                                  const char *const *names, size_t n,
+                                                  const uint64_t *votes, const uint64_t *blank,
+                                                  uint64_t registered, cns_count_input **out,
+                                                  cns_diag *diag);
+
 /* Free an input; NULL does nothing. */
 void cns_count_input_free(cns_count_input *input);
 
@@ -142,17 +160,31 @@ const char *cns_count_result_elected(const cns_count_result *result, size_t i);
 uint64_t cns_count_result_seats(const cns_count_result *result, const char *list);
 
 /*
- * The one call for `consulta verify`: count the verified tally under the
- * rule and check that a published outcome follows from it.
- *   rule_json    the election's "counting" object
+ * Check a published outcome against result (both borrowed): published[0..len)
+ * is a JSON object of members of cns_count_result_json's document, each of
+ * which must equal the result's member of that name. It must have "elected",
+ * and "seats" (list methods) and "referendum" (referendum) when the result
+ * has them; other members may be left out (a summary), none may be added.
+ * Returns CNS_OK; CNS_ERR_VERIFY with diag naming the first difference
+ * ("list APRA has 36 seats, the rule gives 37", "referendum.winner is \"No\",
+ * the rule gives \"Sí\"", "passes[1].districts[0]… is …"); CNS_ERR_DECODE
+ * when published is not a JSON object.
+ */
+CNS_NODISCARD cns_err cns_count_result_check(const cns_count_result *result, const char *published,
+                                             size_t len, cns_diag *diag);
+
+/*
+ * Count a verified tally under the rule and check that a published outcome
+ * follows from it, in one call.
+ *   rule_json    a counting rule (with "candidates", "question" and
+ *                "blank_first" as the result needs them)
  *   tally_json   the verified result: {"result":[…]} as Belenios writes it
  *                (homomorphic counts or decrypted ballots per question)
- *   published    the published outcome: a JSON object with the same
- *                "elected" (and, for list methods, "seats") members as
- *                cns_count_result_json writes; other members are ignored
+ *   published    the published outcome, as cns_count_result_check takes it
  * All are borrowed, lengths explicit. Returns CNS_OK when the published
- * outcome is the one the rule gives, CNS_ERR_VERIFY (diag says what differs)
- * when it is not, or the error of parsing/counting.
+ * outcome is the one the rule gives, CNS_ERR_VERIFY (diag says what differs,
+ * after "count: ") when it is not, or the error of parsing/counting.
+ * (An election's own rules are applied by consulta/outcome.h.)
  */
 CNS_NODISCARD cns_err cns_count_verify(const char *rule_json, size_t rule_len,
                                        const char *tally_json, size_t tally_len,
