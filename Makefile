@@ -16,7 +16,10 @@ CFLAGS   := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-san
 LDFLAGS  += -fsanitize=address,undefined
 endif
 ALLFLAGS  = -std=c17 $(WARN) $(WERROR) $(CFLAGS) -pthread
-LIBS     := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lgmp -lm -pthread
+# libsodium is linked statically: src/group/ge25519.h uses its in-memory point
+# functions, which libsodium.so does not export.
+LIBS     := -l:libsodium.a $(filter-out -lsodium,$(shell pkg-config --libs $(PKGS) 2>/dev/null)) \
+            -lgmp -lm -pthread
 B        := build$(if $(SAN),-san)
 TESTDATA ?= $(abspath ../shared/testdata)
 
@@ -28,7 +31,7 @@ FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 REPLAYS  := $(patsubst fuzz/%.c,$(B)/fuzz/replay_%,$(FUZZ_SRC))
 
 all: $(B)/consulta
-.PHONY: all deps demo check check-long test fuzz format lint clean
+.PHONY: all deps bench demo check check-long test fuzz format lint clean
 .SECONDARY:  # keep intermediate objects (and keep make quiet after the tests' last line)
 
 $(LIB_OBJ) $(TESTS:=.o) $(REPLAYS:$(B)/fuzz/replay_%=$(B)/fuzz/%.o): CPPFLAGS += -Isrc
@@ -43,6 +46,13 @@ $(B)/%.o: %.c
 
 deps:
 	@scripts/install-deps
+
+# make bench: consulta and belenios-tool side by side (bench/run.sh).
+$(B)/bench/group_ops: $(B)/bench/group_ops.o $(B)/libconsulta.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+bench: deps
+	@$(MAKE) --no-print-directory all $(B)/bench/group_ops
+	@bench/run.sh
 
 # Unit tests, fuzz-corpus replays and the cross-checks with belenios-tool;
 # every runner prints "N passed, N failed" and tests/run adds them up.

@@ -12,7 +12,8 @@ SAN          := address,undefined
 FUZZ_CPPFLAGS := -Iinclude -Isrc -MMD -MP -D_GNU_SOURCE
 FUZZ_CFLAGS  := -std=c17 -O1 -g -fno-omit-frame-pointer -fno-sanitize-recover=all -pthread \
                 -Wall -Wextra -Wpedantic
-FUZZ_LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lgmp -lm -pthread
+FUZZ_LIBS    := -l:libsodium.a $(filter-out -lsodium,$(shell pkg-config --libs $(PKGS) 2>/dev/null)) \
+                -lgmp -lm -pthread
 
 FUZZ_LIB_SRC := $(sort $(wildcard src/*/*.c))
 FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.c=$(FB)/%.o)

@@ -20,8 +20,9 @@
  * (curves). Decoders accept only the canonical form of an in-group value
  * (ATTACKS.md #3, #4).
  *
- * THREAD SAFETY: groups are immutable once built; every function may be
- * called from several threads at once on distinct outputs.
+ * THREAD SAFETY: groups are immutable once built, and so are fixed-base
+ * tables; every function may be called from several threads at once on
+ * distinct outputs.
  */
 #ifndef CONSULTA_GROUP_H
 #define CONSULTA_GROUP_H
@@ -89,8 +90,8 @@ size_t cns_elt_bytes(const cns_group *group);
 void cns_elt_encode(const cns_group *group, unsigned char *out, const cns_elt *a);
 
 /* Parse and fully check a canonical byte encoding. Errors as cns_elt_from_text. */
-CNS_NODISCARD cns_err cns_elt_decode(const cns_group *group, cns_elt *out,
-                                     const unsigned char *in, size_t len);
+CNS_NODISCARD cns_err cns_elt_decode(const cns_group *group, cns_elt *out, const unsigned char *in,
+                                     size_t len);
 
 /* ---- element arithmetic ----------------------------------------------------- */
 
@@ -114,8 +115,44 @@ void cns_group_pow_g(const cns_group *group, cns_elt *out, const cns_scalar *k);
  * OUT: Π bases[i]^exps[i] over i < n, for public exponents (verification).
  * n may be 0 (result 1). Allocates scratch memory; CNS_ERR_NOMEM on failure.
  */
-CNS_NODISCARD cns_err cns_elt_multi_pow(const cns_group *group, cns_elt *out,
-                                        const cns_elt *bases, const cns_scalar *exps, size_t n);
+CNS_NODISCARD cns_err cns_elt_multi_pow(const cns_group *group, cns_elt *out, const cns_elt *bases,
+                                        const cns_scalar *exps, size_t n);
+
+/* ---- fixed bases ------------------------------------------------------------ */
+
+/*
+ * A table of precomputed powers of one element that is raised to many
+ * exponents: the generator, an election key. With it a power costs a few
+ * dozen multiplications instead of a few hundred squarings.
+ */
+typedef struct cns_base cns_base;
+
+/*
+ * The table of a, built on first use (about 160 KiB for the curves, 256 KiB
+ * for BELENIOS-2048) and kept, shared, until the process exits. Returns
+ * NULL when memory is short or CNS_BASE_MAX tables exist already: callers
+ * then use cns_elt_pow and friends with the element itself.
+ * THREAD SAFETY: may be called from several threads at once.
+ */
+#define CNS_BASE_MAX 64
+const cns_base *cns_base_get(const cns_group *group, const cns_elt *a);
+
+/* The table of the generator g, as cns_base_get. */
+const cns_base *cns_group_base_g(const cns_group *group);
+
+/* OUT: base^k. CT: constant time in k. */
+void cns_base_pow(const cns_group *group, cns_elt *out, const cns_base *base, const cns_scalar *k);
+
+/* OUT: base^k for a public k. */
+void cns_base_pow_public(const cns_group *group, cns_elt *out, const cns_base *base,
+                         const cns_scalar *k);
+
+/*
+ * OUT: base^s · a^c for public s and c: the commitment a proof's challenge
+ * c and response s stand for (Belenios verifies proofs by recomputing it).
+ */
+void cns_base_pow2_public(const cns_group *group, cns_elt *out, const cns_base *base,
+                          const cns_scalar *s, const cns_elt *a, const cns_scalar *c);
 
 /* Whether a = b. Variable time (elements are public). */
 bool cns_elt_eq(const cns_group *group, const cns_elt *a, const cns_elt *b);
@@ -155,8 +192,7 @@ void cns_scalar_mul(const cns_group *group, cns_scalar *out, const cns_scalar *a
 void cns_scalar_neg(const cns_group *group, cns_scalar *out, const cns_scalar *a);
 
 /* OUT: 1/a mod q. CNS_ERR_INVALID if a = 0. */
-CNS_NODISCARD cns_err cns_scalar_inv(const cns_group *group, cns_scalar *out,
-                                     const cns_scalar *a);
+CNS_NODISCARD cns_err cns_scalar_inv(const cns_group *group, cns_scalar *out, const cns_scalar *a);
 
 /* Whether a = b, in constant time. */
 bool cns_scalar_eq(const cns_scalar *a, const cns_scalar *b);

@@ -1,8 +1,10 @@
 /* Verifying a ballot's proofs and signature (consulta/ballot.h). */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ballot/internal.h"
+#include "ballot/pool.h"
 #include "consulta/limits.h"
 #include "core/hash.h"
 
@@ -32,24 +34,19 @@ static cns_err verify_signature(const cns_election *election, const cns_ballot *
 }
 
 static cns_err verify_individual(const cns_election *election, const cns_ballot *b,
-                                 const cns_answer *a, size_t q, cns_diag *diag)
+                                 const cns_answer *a, size_t q, size_t j, cns_diag *diag)
 {
     const cns_group *group = cns_election_group(election);
     cns_branch branches[2];
     cns_fs fs;
-    for (size_t j = 0; j < a->width; j++) {
-        cns_ballot_fs_individual(&fs, election, &b->credential, &a->choices[j]);
-        cns_branches_individual(group, branches, &a->choices[j]);
-        cns_err err = cns_disj_verify(group, a->individual[j], cns_election_public_key(election),
-                                      branches, 2, &fs);
-        if (err == CNS_ERR_VERIFY)
-            return cns_diag_set(diag, err,
-                                "question %zu, choice %zu: individual proof does not verify", q + 1,
-                                j + 1);
-        if (err != CNS_OK)
-            return err;
-    }
-    return CNS_OK;
+    cns_ballot_fs_individual(&fs, election, &b->credential, &a->choices[j]);
+    cns_branches_individual(group, branches, &a->choices[j]);
+    cns_err err = cns_disj_verify(group, a->individual[j], cns_election_public_key(election),
+                                  branches, 2, &fs);
+    if (err == CNS_ERR_VERIFY)
+        return cns_diag_set(diag, err, "question %zu, choice %zu: individual proof does not verify",
+                            q + 1, j + 1);
+    return err;
 }
 
 static cns_err verify_overall(const cns_election *election, const cns_ballot *b,
@@ -77,18 +74,71 @@ static cns_err verify_overall(const cns_election *election, const cns_ballot *b,
     return err;
 }
 
+/*
+ * The checks of one ballot are independent tasks: the signature, each 0/1
+ * proof, the overall (and blank) proofs of each question. They run on the
+ * verification pool (pool.c); the error reported is that of the first
+ * failing task in this order, the order in which one thread checks them,
+ * so the result and its diagnostic do not depend on the number of threads.
+ */
+typedef struct task {
+    const cns_election *election;
+    const cns_ballot *ballot;
+    size_t q;    /* question */
+    size_t j;    /* choice, for a 0/1 proof; SIZE_MAX for the overall proofs */
+    bool is_sig; /* the signature */
+    cns_err err;
+    cns_diag diag;
+} task;
+
+static void run_task(void *ctx, size_t i)
+{
+    task *t = (task *)ctx + i;
+    const cns_ballot *b = t->ballot;
+    cns_branch *branches;
+
+    if (t->is_sig) {
+        t->err = verify_signature(t->election, b, &t->diag);
+    } else if (t->j != SIZE_MAX) {
+        t->err = verify_individual(t->election, b, &b->answers[t->q], t->q, t->j, &t->diag);
+    } else {
+        branches = calloc(CNS_MAX_ANSWERS + 2, sizeof *branches);
+        t->err = branches == NULL
+                     ? CNS_ERR_NOMEM
+                     : verify_overall(t->election, b, cns_election_question(t->election, t->q),
+                                      &b->answers[t->q], t->q, branches, &t->diag);
+        free(branches);
+    }
+}
+
+static size_t task_count(const cns_ballot *b)
+{
+    size_t n = 1;
+    for (size_t i = 0; i < b->n_answers; i++)
+        n += b->answers[i].width + 1;
+    return n;
+}
+
 cns_err cns_ballot_verify(const cns_election *election, const cns_ballot *b, cns_diag *diag)
 {
-    cns_branch *branches = calloc(CNS_MAX_ANSWERS + 2, sizeof *branches);
-    if (branches == NULL)
+    size_t n = task_count(b), k = 0;
+    task *tasks = calloc(n, sizeof *tasks);
+    cns_err err = CNS_OK;
+
+    if (tasks == NULL)
         return CNS_ERR_NOMEM;
-    cns_err err = verify_signature(election, b, diag);
-    for (size_t i = 0; i < b->n_answers && err == CNS_OK; i++) {
-        const cns_question *q = cns_election_question(election, i);
-        err = verify_individual(election, b, &b->answers[i], i, diag);
-        if (err == CNS_OK)
-            err = verify_overall(election, b, q, &b->answers[i], i, branches, diag);
+    tasks[k++] = (task){.election = election, .ballot = b, .is_sig = true};
+    for (size_t q = 0; q < b->n_answers; q++) {
+        for (size_t j = 0; j < b->answers[q].width; j++)
+            tasks[k++] = (task){.election = election, .ballot = b, .q = q, .j = j};
+        tasks[k++] = (task){.election = election, .ballot = b, .q = q, .j = SIZE_MAX};
     }
-    free(branches);
+    cns_pool_run(run_task, tasks, n);
+    for (k = 0; k < n && err == CNS_OK; k++) {
+        err = tasks[k].err;
+        if (err != CNS_OK && diag != NULL && tasks[k].diag.text[0] != '\0')
+            *diag = tasks[k].diag;
+    }
+    free(tasks);
     return err;
 }

@@ -4,9 +4,13 @@
 void cns_elgamal_encrypt(const cns_group *group, cns_ciphertext *out, const cns_elt *y,
                          const cns_scalar *r, const cns_scalar *m)
 {
+    const cns_base *table = cns_base_get(group, y);
     cns_elt gm;
     cns_group_pow_g(group, &out->alpha, r);
-    cns_elt_pow(group, &out->beta, y, r);
+    if (table != NULL)
+        cns_base_pow(group, &out->beta, table, r);
+    else
+        cns_elt_pow(group, &out->beta, y, r);
     cns_group_pow_g(group, &gm, m);
     cns_elt_mul(group, &out->beta, &out->beta, &gm);
     sodium_memzero(&gm, sizeof gm);

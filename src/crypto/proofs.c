@@ -19,15 +19,40 @@ void cns_schnorr_prove(const cns_group *group, cns_proof *out, const cns_scalar 
     sodium_memzero(&fs, sizeof fs); /* a signed message's last bytes may be secret */
 }
 
-/* OUT: g^response · X^challenge, the commitment a proof stands for. */
+/* OUT: base^k, from base's table when there is one. CT: constant time in k. */
+static void pow_fixed(const cns_group *group, cns_elt *out, const cns_elt *base,
+                      const cns_scalar *k)
+{
+    const cns_base *table = cns_base_get(group, base);
+    if (table != NULL)
+        cns_base_pow(group, out, table, k);
+    else
+        cns_elt_pow(group, out, base, k);
+}
+
+/*
+ * OUT: base^s · a^c, the commitment a proof with response s and challenge
+ * c stands for, from base's table when there is one (base is g or y).
+ */
+static cns_err commitment(const cns_group *group, cns_elt *out, const cns_elt *base,
+                          const cns_scalar *s, const cns_elt *a, const cns_scalar *c)
+{
+    const cns_base *table = cns_base_get(group, base);
+    cns_elt bases[2] = {*base, *a};
+    cns_scalar exps[2] = {*s, *c};
+    if (table == NULL)
+        return cns_elt_multi_pow(group, out, bases, exps, 2);
+    cns_base_pow2_public(group, out, table, s, a, c);
+    return CNS_OK;
+}
+
+/* OUT: g^response · X^challenge. */
 static cns_err commitment_g(const cns_group *group, cns_elt *out, const cns_proof *proof,
                             const cns_elt *X)
 {
-    cns_elt bases[2];
-    cns_scalar exps[2] = {proof->response, proof->challenge};
-    cns_group_generator(group, &bases[0]);
-    bases[1] = *X;
-    return cns_elt_multi_pow(group, out, bases, exps, 2);
+    cns_elt g;
+    cns_group_generator(group, &g);
+    return commitment(group, out, &g, &proof->response, X, &proof->challenge);
 }
 
 cns_err cns_schnorr_verify(const cns_group *group, const cns_proof *proof, const cns_elt *X,
@@ -97,7 +122,7 @@ static void simulate(const cns_group *group, cns_elt *A, cns_elt *B, const cns_e
     cns_group_pow_g(group, A, &p->response);
     cns_elt_pow(group, &t, &branch->a, &p->challenge);
     cns_elt_mul(group, A, A, &t);
-    cns_elt_pow(group, B, y, &p->response);
+    pow_fixed(group, B, y, &p->response);
     cns_elt_pow(group, &t, &branch->b, &p->challenge);
     cns_elt_mul(group, B, B, &t);
 }
@@ -112,7 +137,7 @@ void cns_disj_prove(const cns_group *group, cns_proof *proofs, const cns_elt *y,
 
     cns_scalar_random(group, &w);
     cns_group_pow_g(group, &gw, &w);
-    cns_elt_pow(group, &yw, y, &w);
+    pow_fixed(group, &yw, y, &w);
     cns_scalar_from_u64(group, &zero, 0);
     others = zero;
     /* Every branch is simulated; the real one's commitments are swapped in by mask. */
@@ -159,11 +184,10 @@ cns_err cns_disj_verify(const cns_group *group, const cns_proof *proofs, const c
     cns_group_generator(group, &g);
     cns_scalar_from_u64(group, &sum, 0);
     for (size_t j = 0; j < n; j++) {
-        cns_elt bases_a[2] = {g, branches[j].a}, bases_b[2] = {*y, branches[j].b};
-        cns_scalar exps[2] = {proofs[j].response, proofs[j].challenge};
-        cns_err err = cns_elt_multi_pow(group, &A, bases_a, exps, 2);
+        const cns_proof *p = &proofs[j];
+        cns_err err = commitment(group, &A, &g, &p->response, &branches[j].a, &p->challenge);
         if (err == CNS_OK)
-            err = cns_elt_multi_pow(group, &B, bases_b, exps, 2);
+            err = commitment(group, &B, y, &p->response, &branches[j].b, &p->challenge);
         if (err != CNS_OK)
             return err;
         cns_scalar_add(group, &sum, &sum, &proofs[j].challenge);

@@ -292,11 +292,18 @@ static void pow_public(cns_elt *out, const cns_elt *a, const cns_scalar *k)
     store(out, r);
 }
 
-/* CT: as pow_. */
+static void base_pow(cns_elt *out, const void *table, const cns_scalar *k);
+
+/* CT: as base_pow with g's table, or as pow_ if there is none. */
 static void pow_g(cns_elt *out, const cns_scalar *k)
 {
+    const cns_base *table = cns_group_base_g(&cns_group_ff2048);
     cns_elt g;
 
+    if (table != NULL) {
+        cns_base_pow(&cns_group_ff2048, out, table, k);
+        return;
+    }
     generator(&g);
     pow_(out, &g, k);
 }
@@ -313,6 +320,100 @@ static cns_err multi_pow(cns_elt *out, const cns_elt *bases, const cns_scalar *e
     }
     *out = acc;
     return CNS_OK;
+}
+
+/* ---- fixed bases: powers j·16^i of the base, j < 16, for each 4-bit digit i ---- */
+
+#define WINDOWS 64
+
+typedef struct ff_table {
+    mp_limb_t row[WINDOWS][16][N];
+} ff_table;
+
+/* r = a·b mod p, variable time (public operands). r may alias a or b. */
+static void mulmod_public(mp_limb_t r[N], const mp_limb_t a[N], const mp_limb_t b[N])
+{
+    mp_limb_t prod[2 * N], quot[N + 1];
+
+    mpn_mul_n(prod, a, b, N);
+    mpn_tdiv_qr(quot, r, 0, prod, 2 * N, P, N);
+}
+
+static void base_build(void *table, const cns_elt *a)
+{
+    ff_table *t = table;
+    mp_limb_t x[N];
+
+    load(x, a);
+    for (size_t i = 0; i < WINDOWS; i++) {
+        memset(t->row[i][0], 0, sizeof t->row[i][0]);
+        t->row[i][0][0] = 1;
+        memcpy(t->row[i][1], x, sizeof x);
+        for (int j = 2; j < 16; j++)
+            mulmod_public(t->row[i][j], t->row[i][j - 1], x);
+        mulmod_public(x, t->row[i][15], x); /* x^16 */
+    }
+}
+
+static unsigned digit(const cns_scalar *k, size_t i)
+{
+    return (k->le[i / 2] >> (4 * (i % 2))) & 15u;
+}
+
+/* CT: each row is read whole and the digit's entry kept by mask; products by mulmod. */
+static void base_pow(cns_elt *out, const void *table, const cns_scalar *k)
+{
+    const ff_table *t = table;
+    mp_limb_t acc[N], sel[N];
+
+    for (size_t i = 0; i < WINDOWS; i++) {
+        unsigned d = digit(k, i);
+        memset(sel, 0, sizeof sel);
+        for (unsigned j = 0; j < 16; j++) {
+            mp_limb_t mask = 0 - (mp_limb_t)((((j ^ d) - 1u) >> 8) & 1u);
+            for (size_t w = 0; w < N; w++)
+                sel[w] |= mask & t->row[i][j][w];
+        }
+        if (i == 0)
+            memcpy(acc, sel, sizeof acc);
+        else
+            mulmod(acc, acc, sel);
+    }
+    store(out, acc);
+    sodium_memzero(acc, sizeof acc);
+    sodium_memzero(sel, sizeof sel);
+}
+
+/* acc = base^k from the table, in variable time. */
+static void comb_public(mp_limb_t acc[N], const ff_table *t, const cns_scalar *k)
+{
+    memset(acc, 0, N * sizeof(mp_limb_t));
+    acc[0] = 1;
+    for (size_t i = 0; i < WINDOWS; i++) {
+        unsigned d = digit(k, i);
+        if (d != 0)
+            mulmod_public(acc, acc, t->row[i][d]);
+    }
+}
+
+static void base_pow_public(cns_elt *out, const void *table, const cns_scalar *k)
+{
+    mp_limb_t acc[N];
+    comb_public(acc, table, k);
+    store(out, acc);
+}
+
+static void pow2_public(cns_elt *out, const void *table, const cns_scalar *s, const cns_elt *a,
+                        const cns_scalar *c)
+{
+    mp_limb_t acc[N], x[N];
+    cns_elt t;
+
+    pow_public(&t, a, c);
+    load(x, &t);
+    comb_public(acc, table, s);
+    mulmod_public(acc, acc, x);
+    store(out, acc);
 }
 
 static bool eq(const cns_elt *a, const cns_elt *b)
@@ -460,6 +561,11 @@ const cns_group cns_group_ff2048 = {
     .pow_g = pow_g,
     .multi_pow = multi_pow,
     .eq = eq,
+    .base_bytes = sizeof(ff_table),
+    .base_build = base_build,
+    .base_pow = base_pow,
+    .base_pow_public = base_pow_public,
+    .pow2_public = pow2_public,
     .order = order,
     .scalar_reduce_be = scalar_reduce_be,
     .scalar_add = scalar_add,

@@ -26,6 +26,15 @@ struct cns_group {
     cns_err (*multi_pow)(cns_elt *out, const cns_elt *bases, const cns_scalar *exps, size_t n);
     bool (*eq)(const cns_elt *a, const cns_elt *b);
 
+    /* fixed bases: a table of base_bytes (allocated by base.c) built from a */
+    size_t base_bytes;
+    void (*base_build)(void *table, const cns_elt *a);
+    void (*base_pow)(cns_elt *out, const void *table, const cns_scalar *k); /* CT in k */
+    void (*base_pow_public)(cns_elt *out, const void *table, const cns_scalar *k);
+    /* out = base^s · a^c for public s, c */
+    void (*pow2_public)(cns_elt *out, const void *table, const cns_scalar *s, const cns_elt *a,
+                        const cns_scalar *c);
+
     /* scalars modulo q */
     void (*order)(unsigned char out[CNS_SCALAR_BYTES]);
     void (*scalar_reduce_be)(cns_scalar *out, const unsigned char *be, size_t len);
