@@ -12,6 +12,7 @@
 #include "consulta/board.h"
 #include "consulta/limits.h"
 #include "election_files.h"
+#include "outcome.h"
 #include "report.h"
 #include "util.h"
 
@@ -163,6 +164,26 @@ static int add_event(cns_board *board, const char *type, const char *in, uint64_
     return rc;
 }
 
+/*
+ * After consulta result: the result table and, when the election has
+ * counting rules, the outcome they give, published as DIR/outcome.json.
+ */
+static int show_result(const cns_board *board, const char *dir)
+{
+    cns_outcome *outcome = NULL;
+    const cns_result *result = cns_board_result(board);
+    if (result == NULL)
+        return EXIT_OK;
+    cli_print_result(stdout, cns_board_election(board), result);
+    int rc = cli_outcome_derive("result", board, &outcome);
+    if (rc == EXIT_OK && outcome != NULL) {
+        cli_print_outcome(stdout, outcome);
+        rc = cli_outcome_write(outcome, dir);
+    }
+    cns_outcome_free(outcome);
+    return rc;
+}
+
 /* Open DIR's board for appending, apply the event, close. */
 static int with_board(const char *cmd, const char *dir, const char *type, const char *in,
                       uint64_t owner)
@@ -172,9 +193,8 @@ static int with_board(const char *cmd, const char *dir, const char *type, const 
     if (board == NULL)
         return EXIT_REFUSED;
     int rc = add_event(board, type, in, owner);
-    const cns_result *result = cns_board_result(board);
-    if (rc == EXIT_OK && strcmp(cmd, "result") == 0 && result != NULL)
-        cli_print_result(stdout, cns_board_election(board), result);
+    if (rc == EXIT_OK && strcmp(cmd, "result") == 0)
+        rc = show_result(board, dir);
     cns_err err = cns_board_close(board, &diag);
     if (err != CNS_OK && rc == EXIT_OK)
         rc = cli_fail(cmd, err, &diag);
@@ -268,6 +288,9 @@ int cmd_result(int argc, char **argv)
 {
     return simple("result",
                   "usage: consulta result [--dir DIR]\n\nCombine the trustees' partial "
-                  "decryptions on DIR's board, publish the result and show it.\n",
+                  "decryptions on DIR's board, publish the result and show it. When\n"
+                  "election.json carries counting rules, also show the outcome they give\n"
+                  "(seats, winners, the referendum's verdict) and publish it in\n"
+                  "DIR/outcome.json, which consulta verify checks.\n",
                   "Result", NULL, argc, argv);
 }

@@ -1,22 +1,40 @@
-/* consulta verify: check a whole public record and show its result. */
+/* consulta verify: check a whole public record and show its result and outcome. */
 #include <getopt.h>
+#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "consulta/board.h"
+#include "outcome.h"
 #include "report.h"
 #include "util.h"
 
 static const char usage_text[] =
-    "usage: consulta verify [--quiet] [--result] PATH\n"
+    "usage: consulta verify [--quiet] [--result | --print-outcome] [--outcome FILE] PATH\n"
     "\n"
     "Verify the public record of an election: PATH is the board (UUID.bel) or\n"
     "the election directory holding it. Every ballot, proof, tally, partial\n"
     "decryption and the result are checked; the first failure is named.\n"
     "Prints a summary, the result, and the board's chain head (keep it: a later\n"
-    "board must extend it). --result prints only the result, as JSON.\n";
+    "board must extend it).\n"
+    "\n"
+    "When election.json carries counting rules, the outcome (seats, winners,\n"
+    "the referendum's verdict) is derived from the verified result and printed;\n"
+    "a published outcome must follow from it: FILE, or else outcome.json next\n"
+    "to the board when it is there.\n"
+    "  --result         print only the result, as JSON\n"
+    "  --print-outcome  print only the derived outcome, as JSON (outcome.json)\n";
+
+/* What was asked on the command line. */
+typedef struct verify_opts {
+    bool quiet, result_only, outcome_only;
+    const char *outcome_file; /* NULL: DIR/outcome.json if present */
+    char path[4096];          /* the board */
+    char dir[4096];           /* the election directory */
+} verify_opts;
 
 static void print_summary(const cns_board *board)
 {
@@ -37,61 +55,117 @@ static void print_summary(const cns_board *board)
     printf("chain head %s (height %llu)\n", head, (unsigned long long)s.head.height);
 }
 
-int cmd_verify(int argc, char **argv)
+/* Parse the arguments into o. Returns EXIT_OK, or the status to exit with. */
+static int parse_args(int argc, char **argv, verify_opts *o)
 {
-    static const struct option options[] = {{"quiet", no_argument, NULL, 'q'},
-                                            {"result", no_argument, NULL, 'r'},
-                                            {"help", no_argument, NULL, 'h'},
-                                            {NULL, 0, NULL, 0}};
-    bool quiet = false, result_only = false;
+    static const struct option options[] = {
+        {"quiet", no_argument, NULL, 'q'},         {"result", no_argument, NULL, 'r'},
+        {"print-outcome", no_argument, NULL, 'p'}, {"outcome", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     int opt;
     while ((opt = getopt_long(argc, argv, "qh", options, NULL)) != -1) {
         if (opt == 'q')
-            quiet = true;
+            o->quiet = true;
         else if (opt == 'r')
-            result_only = quiet = true;
+            o->result_only = o->quiet = true;
+        else if (opt == 'p')
+            o->outcome_only = o->quiet = true;
+        else if (opt == 'o')
+            o->outcome_file = optarg;
         else if (opt == 'h')
-            return fputs(usage_text, stdout), EXIT_OK;
+            return fputs(usage_text, stdout), -1;
         else
             return cli_usage("verify", "unknown option");
     }
     if (optind != argc - 1)
         return cli_usage("verify", "expected one PATH");
-    char path[4096];
+    if (o->result_only && o->outcome_only)
+        return cli_usage("verify", "--result and --print-outcome exclude each other");
     struct stat st;
     const char *arg = argv[optind];
-    if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode)) {
-        if (cli_find_board(path, sizeof path, arg) != 0)
-            return EXIT_REFUSED;
-    } else {
-        snprintf(path, sizeof path, "%s", arg);
-    }
-    cns_board *board = NULL;
+    snprintf(o->dir, sizeof o->dir, "%s", arg);
+    if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode))
+        return cli_find_board(o->path, sizeof o->path, arg) != 0 ? EXIT_REFUSED : EXIT_OK;
+    char copy[sizeof o->dir];
+    snprintf(copy, sizeof copy, "%s", arg);
+    snprintf(o->path, sizeof o->path, "%s", arg);
+    snprintf(o->dir, sizeof o->dir, "%s", dirname(copy));
+    return EXIT_OK;
+}
+
+/* Check the published outcome against the derived one, if there is one to check. */
+static int check_published(const verify_opts *o, const cns_board *board, const cns_outcome *outcome)
+{
+    char published[4096];
+    if (o->outcome_file != NULL)
+        snprintf(published, sizeof published, "%s", o->outcome_file);
+    else if (access(cli_path(published, sizeof published, o->dir, CLI_OUTCOME_FILE), F_OK) != 0)
+        return EXIT_OK;
+    const char *why = cns_board_result(board) == NULL ? "the board has no result yet"
+                                                      : "the election has no counting rule";
+    int rc = cli_outcome_check("verify", outcome, why, published);
+    if (rc == EXIT_OK && !o->quiet)
+        printf("\n%s: the published outcome follows from the votes\n", published);
+    return rc;
+}
+
+/* --result or --print-outcome: one JSON document on standard output. */
+static int print_json(const verify_opts *o, const cns_board *board, const cns_outcome *outcome)
+{
+    char *json = NULL;
+    size_t len = 0;
+    cns_err err = CNS_ERR_STATE;
+    if (o->result_only && cns_board_result(board) != NULL)
+        err = cns_result_write(cns_board_result(board), &json, &len);
+    if (o->outcome_only && outcome != NULL)
+        err = cns_outcome_to_json(outcome, &json, &len);
     cns_diag diag = {{0}};
-    cns_err err = cns_board_open(&board, path, 0, quiet ? NULL : cli_progress, NULL, &diag);
+    if (err == CNS_ERR_STATE)
+        cns_diag_set(&diag, err, "%s",
+                     o->result_only ? "the board has no result yet"
+                                    : "no outcome: the election has no counting "
+                                      "rule, or the board no result yet");
+    int rc = err == CNS_OK ? cli_write("-", json, len, 0) : cli_fail("verify", err, &diag);
+    free(json);
+    return rc;
+}
+
+int cmd_verify(int argc, char **argv)
+{
+    verify_opts o = {0};
+    int rc = parse_args(argc, argv, &o);
+    if (rc != EXIT_OK)
+        return rc < 0 ? EXIT_OK : rc;
+    cns_board *board = NULL;
+    cns_outcome *outcome = NULL;
+    cns_diag diag = {{0}};
+    cns_err err = cns_board_open(&board, o.path, 0, o.quiet ? NULL : cli_progress, NULL, &diag);
     cli_progress_done();
     if (err != CNS_OK) {
-        fprintf(stderr, "consulta verify: %s: FAILED\n", path);
-        cns_board_free(board);
-        return cli_fail("verify", err, &diag);
+        fprintf(stderr, "consulta verify: %s: FAILED\n", o.path);
+        rc = cli_fail("verify", err, &diag);
+        goto done;
     }
-    if (result_only) {
-        const cns_result *result = cns_board_result(board);
-        char *json = NULL;
-        size_t len;
-        int rc = result == NULL ? cli_fail("verify", CNS_ERR_STATE, NULL)
-                 : cns_result_write(result, &json, &len) == CNS_OK ? cli_write("-", json, len, 0)
-                                                                   : EXIT_REFUSED;
-        free(json);
-        cns_board_free(board);
-        return rc;
-    }
-    if (!quiet) {
+    if (!o.quiet) {
         print_summary(board);
         if (cns_board_result(board) != NULL)
             cli_print_result(stdout, cns_board_election(board), cns_board_result(board));
     }
-    printf("%s: verified\n", path);
+    rc = cli_outcome_derive("verify", board, &outcome);
+    if (rc == EXIT_OK && !o.quiet && outcome != NULL)
+        cli_print_outcome(stdout, outcome);
+    if (rc == EXIT_OK)
+        rc = check_published(&o, board, outcome);
+    if (rc != EXIT_OK) {
+        fprintf(stderr, "consulta verify: %s: FAILED\n", o.path);
+        goto done;
+    }
+    if (o.result_only || o.outcome_only)
+        rc = print_json(&o, board, outcome);
+    else
+        printf("%s: verified\n", o.path);
+done:
+    cns_outcome_free(outcome);
     cns_board_free(board);
-    return EXIT_OK;
+    return rc;
 }

@@ -3,6 +3,13 @@
  * questions, group, public key, uuid; and its fingerprint φ, which every
  * ballot and decryption proof is bound to.
  *
+ * consulta adds one optional member, last: "counting", the rules that turn
+ * the result into an outcome, one per counted question (docs/counting.md).
+ * Being in the election, a rule is fixed before the first ballot and bound
+ * to every ballot through φ. belenios-tool 2.0 ignores the member, so such
+ * an election still verifies there; elections meant for other Belenios
+ * tools can leave it out.
+ *
  * THREAD SAFETY: a parsed election is immutable; share it freely.
  */
 #ifndef CONSULTA_ELECTION_H
@@ -11,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "consulta/count.h"
 #include "consulta/error.h"
 #include "consulta/group.h"
 
@@ -31,7 +39,10 @@ typedef struct cns_election cns_election;
 /*
  * Parse election.json (len bytes, without the trailing newline of the file)
  * and check it: known group, valid public key, questions within limits
- * (1 ≤ n_answers, 0 ≤ min ≤ max ≤ n_answers), uuid syntax, canonical form.
+ * (1 ≤ n_answers, 0 ≤ min ≤ max ≤ n_answers), uuid syntax, canonical form,
+ * and the counting rules if any: each one's fields, and its fit with the
+ * question it counts (diag: "election: byte 612: question 2: counting rule:
+ * …", the byte where that rule starts).
  * OUT: *out, freed with cns_election_free. bytes are copied.
  * Errors: CNS_ERR_DECODE, CNS_ERR_INVALID, CNS_ERR_LIMIT, CNS_ERR_NOMEM.
  */
@@ -56,14 +67,22 @@ const char *cns_election_bytes(const cns_election *election, size_t *len);
 size_t cns_election_question_count(const cns_election *election);
 const cns_question *cns_election_question(const cns_election *election, size_t i);
 
+/*
+ * The counting rule of question i (from 0), borrowed from the election, or
+ * NULL when the question has none (or i is out of range).
+ */
+const cns_count_rule *cns_election_rule(const cns_election *election, size_t i);
+
 /* Number of ciphertexts an answer to q carries: n_answers, plus 1 if blank is allowed. */
 size_t cns_question_width(const cns_question *q);
 
 /*
  * Make election.json from a template {"description","name","questions"} (as
- * given to belenios-tool setup make-election), a uuid, a group and the
- * election public key. OUT: *json (malloc'd, NUL-terminated, caller frees),
- * *len. The template is checked as cns_election_parse checks questions.
+ * given to belenios-tool setup make-election), plus consulta's optional
+ * "counting", a uuid, a group and the election public key. OUT: *json
+ * (malloc'd, NUL-terminated, caller frees), *len. The template is checked as
+ * cns_election_parse checks questions and rules ("template: question 2:
+ * counting rule: …"); the rules are written in canonical form.
  */
 CNS_NODISCARD cns_err cns_election_make(char **json, size_t *len, const char *template_json,
                                         size_t template_len, const char *uuid,

@@ -7,6 +7,7 @@
 #include "consulta/base58.h"
 #include "consulta/limits.h"
 #include "core/hash.h"
+#include "election/counting.h"
 #include "record/json.h"
 
 struct cns_election {
@@ -18,6 +19,9 @@ struct cns_election {
     char fingerprint[CNS_HASH_B64_BYTES];
     cns_question *questions;
     size_t n_questions;
+    char *counting; /* canonical "counting" array, or NULL */
+    size_t counting_len;
+    cns_count_rule **rules; /* n_questions entries: each question's rule, or NULL */
 };
 
 static char *dup_n(const char *s, size_t len)
@@ -41,10 +45,19 @@ static void questions_free(cns_question *qs, size_t n)
     free(qs);
 }
 
+static void rules_free(cns_count_rule **rules, size_t n)
+{
+    for (size_t i = 0; rules != NULL && i < n; i++)
+        cns_count_rule_free(rules[i]);
+    free(rules);
+}
+
 void cns_election_free(cns_election *e)
 {
     if (e == NULL)
         return;
+    rules_free(e->rules, e->n_questions);
+    free(e->counting);
     questions_free(e->questions, e->n_questions);
     free(e->bytes);
     free(e->description);
@@ -151,7 +164,8 @@ static void write_questions(cns_buf *b, const cns_question *qs, size_t n)
     cns_buf_puts(b, "]");
 }
 
-static void write_election(cns_buf *b, const cns_election *e)
+/* election.json; OUT: *counting_at, where the "counting" array starts (0: none; may be NULL). */
+static void write_election(cns_buf *b, const cns_election *e, size_t *counting_at)
 {
     cns_buf_puts(b, "{\"version\":1,");
     cns_jw_key(b, "description");
@@ -171,7 +185,48 @@ static void write_election(cns_buf *b, const cns_election *e)
     cns_buf_puts(b, ",");
     cns_jw_key(b, "uuid");
     cns_jw_cstr(b, e->uuid);
+    if (counting_at != NULL)
+        *counting_at = 0;
+    if (e->counting != NULL) {
+        cns_buf_puts(b, ",");
+        cns_jw_key(b, "counting");
+        if (counting_at != NULL)
+            *counting_at = b->len;
+        cns_buf_put(b, e->counting, e->counting_len);
+    }
     cns_buf_puts(b, "}");
+}
+
+/*
+ * Keep "counting" (v, may be NULL) in canonical form in e->counting. OUT:
+ * at[i], where rule i starts in e->counting.
+ */
+static cns_err take_counting(cns_election *e, const json_t *v, size_t at[CNS_MAX_QUESTIONS])
+{
+    cns_buf b;
+    if (v == NULL)
+        return CNS_OK;
+    cns_buf_init(&b, CNS_MAX_ELECTION_BYTES);
+    counting_write(&b, v, at);
+    cns_err err = cns_buf_status(&b);
+    if (err == CNS_OK) {
+        e->counting = cns_buf_take(&b, &e->counting_len);
+        err = e->counting != NULL ? CNS_OK : CNS_ERR_NOMEM;
+    }
+    cns_buf_free(&b);
+    return err;
+}
+
+/* Check and parse the rules of "counting" (v, may be NULL) against e's questions. */
+static cns_err parse_counting(cns_election *e, const json_t *v, const size_t *at, const char *what,
+                              cns_diag *diag)
+{
+    if (v == NULL)
+        return CNS_OK;
+    e->rules = calloc(e->n_questions, sizeof *e->rules);
+    if (e->rules == NULL)
+        return CNS_ERR_NOMEM;
+    return counting_parse(e->rules, v, e->questions, e->n_questions, at, what, diag);
 }
 
 /* Copy obj[key] (a string, checked present) into *out. */
@@ -192,11 +247,11 @@ static cns_err take_string(char **out, const json_t *obj, const char *key, const
 static cns_err parse_fields(cns_election *e, const json_t *root, cns_diag *diag)
 {
     static const char *const keys[] = {"version",    "description", "name", "group",
-                                       "public_key", "questions",   "uuid"};
+                                       "public_key", "questions",   "uuid", "?counting"};
     const char *what = "election";
     const char *group_name;
     long long version;
-    cns_err err = cns_jr_fields(root, keys, 7, what, diag);
+    cns_err err = cns_jr_fields(root, keys, 8, what, diag);
     if (err == CNS_OK)
         err = cns_jr_int(root, "version", 1, 1, &version, what, diag);
     if (err == CNS_OK)
@@ -241,13 +296,20 @@ cns_err cns_election_parse(cns_election **out, const char *bytes, size_t len, cn
                            CNS_MAX_ELECTION_BYTES);
         goto done;
     }
+    size_t at[CNS_MAX_QUESTIONS] = {0}, counting_at;
     err = cns_jr_parse(&root, bytes, len, "election", diag);
     if (err == CNS_OK)
         err = parse_fields(e, root, diag);
+    if (err == CNS_OK)
+        err = take_counting(e, json_object_get(root, "counting"), at);
     if (err != CNS_OK)
         goto done;
-    write_election(&b, e);
+    write_election(&b, e, &counting_at);
     err = cns_jr_canonical(bytes, len, &b, "election", diag);
+    for (size_t i = 0; i < CNS_MAX_QUESTIONS; i++)
+        at[i] += counting_at;
+    if (err == CNS_OK)
+        err = parse_counting(e, json_object_get(root, "counting"), at, "election", diag);
     if (err != CNS_OK)
         goto done;
     e->bytes = cns_buf_take(&b, &e->len);
@@ -269,17 +331,18 @@ cns_err cns_election_make(char **json, size_t *len, const char *template_json, s
                           const char *uuid, const cns_group *group, const cns_elt *public_key,
                           cns_diag *diag)
 {
-    static const char *const keys[] = {"description", "name", "questions"};
+    static const char *const keys[] = {"description", "name", "questions", "?counting"};
     json_t *root = NULL;
     cns_buf b;
     cns_election e = {.group = group, .public_key = *public_key};
+    size_t at[CNS_MAX_QUESTIONS];
     cns_err err;
 
     cns_buf_init(&b, CNS_MAX_ELECTION_BYTES);
     *json = NULL;
     err = cns_jr_parse(&root, template_json, template_len, "template", diag);
     if (err == CNS_OK)
-        err = cns_jr_fields(root, keys, 3, "template", diag);
+        err = cns_jr_fields(root, keys, 4, "template", diag);
     if (err == CNS_OK)
         err = take_string(&e.description, root, "description", "template", diag);
     if (err == CNS_OK)
@@ -289,15 +352,21 @@ cns_err cns_election_make(char **json, size_t *len, const char *template_json, s
     if (err == CNS_OK)
         err =
             parse_questions(&e.questions, &e.n_questions, json_object_get(root, "questions"), diag);
+    if (err == CNS_OK)
+        err = take_counting(&e, json_object_get(root, "counting"), at);
+    if (err == CNS_OK)
+        err = parse_counting(&e, json_object_get(root, "counting"), NULL, "template", diag);
     if (err != CNS_OK)
         goto done;
     e.uuid = (char *)uuid;
-    write_election(&b, &e);
+    write_election(&b, &e, NULL);
     *json = cns_buf_take(&b, len);
     err = *json ? CNS_OK : CNS_ERR_NOMEM;
 done:
     json_decref(root);
     cns_buf_free(&b);
+    rules_free(e.rules, e.n_questions);
+    free(e.counting);
     questions_free(e.questions, e.n_questions);
     free(e.description);
     free(e.name);
@@ -343,6 +412,11 @@ size_t cns_election_question_count(const cns_election *e)
 const cns_question *cns_election_question(const cns_election *e, size_t i)
 {
     return &e->questions[i];
+}
+
+const cns_count_rule *cns_election_rule(const cns_election *e, size_t question)
+{
+    return e->rules != NULL && question < e->n_questions ? e->rules[question] : NULL;
 }
 
 size_t cns_question_width(const cns_question *q)
