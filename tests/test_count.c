@@ -226,6 +226,13 @@ static void test_referendum_rules(void)
     r = count_str("{\"method\":\"referendum\",\"participation_percent\":30}", "p.csv",
                   "party,votes\nSi,29\nNo,10\n@registered,100\n");
     CHECK(r != NULL && cns_count_result_nelected(r) == 0);
+    char *text = NULL;
+    CHECK(r != NULL && cns_count_result_text(r, &text) == CNS_OK);
+    CHECK_CONTAINS(text, "Referendum: no option meets every requirement\n"
+                         "  majority: more than 50% of valid votes: met\n"
+                         "  participation: the winning option reaches 30% of 100 registered: "
+                         "not met\n");
+    free(text);
     cns_count_result_free(r);
     r = count_str("{\"method\":\"referendum\",\"participation_percent\":30}", "p.csv",
                   "party,votes\nSi,30\nNo,10\n@registered,100\n");

@@ -212,6 +212,41 @@ static void text_ranking(sbuf *b, const json_t *doc)
     }
 }
 
+/* A share "num/den" as a percentage with at most 4 decimals, truncated ("50%", "33.3333%"). */
+static const char *percent(const json_t *share, char *buf, size_t n)
+{
+    unsigned long long num, den;
+    const char *s = json_string_value(share);
+    if (s == NULL || sscanf(s, "%llu/%llu", &num, &den) != 2 || den == 0 || num > den * 100) {
+        snprintf(buf, n, "%s", s != NULL ? s : "?");
+        return buf;
+    }
+    unsigned long long scaled = num * 1000000ull / den; /* percent × 10^4, num ≤ 10^8 */
+    int len = snprintf(buf, n, "%llu.%04llu", scaled / 10000, scaled % 10000);
+    while (len > 0 && (buf[len - 1] == '0' || buf[len - 1] == '.'))
+        if (buf[--len] == '.')
+            break;
+    snprintf(buf + len, n - (size_t)len, "%%");
+    return buf;
+}
+
+/* The verdict and each condition of a referendum, met or not. */
+static void text_referendum(sbuf *b, const json_t *ref)
+{
+    char b1[64], b2[64], b3[32];
+    if (ref == NULL)
+        return;
+    sb_printf(b, "Referendum: %s\n", field(ref, "outcome", b1, 64));
+    const json_t *m = json_object_get(ref, "majority"), *p = json_object_get(ref, "participation");
+    sb_printf(b, "  majority: more than %s of valid votes: %s\n",
+              percent(json_object_get(m, "share"), b1, 64),
+              json_is_true(json_object_get(m, "met")) ? "met" : "not met");
+    if (json_is_object(p))
+        sb_printf(b, "  participation: the winning option reaches %s of %s registered: %s\n",
+                  percent(json_object_get(p, "share"), b2, 64), field(p, "registered", b3, 32),
+                  json_is_true(json_object_get(p, "met")) ? "met" : "not met");
+}
+
 cns_err cns_count_result_text(const cns_count_result *r, char **out)
 {
     if (r == NULL || out == NULL)
@@ -226,9 +261,7 @@ cns_err cns_count_result_text(const cns_count_result *r, char **out)
     text_totals(&b, doc);
     if (json_object_get(doc, "quota") && json_is_object(json_object_get(doc, "quota")))
         sb_printf(&b, "Quota: %s\n", field(json_object_get(doc, "quota"), "value", b1, 64));
-    const json_t *ref = json_object_get(doc, "referendum");
-    if (ref != NULL)
-        sb_printf(&b, "Referendum: %s\n", field(ref, "outcome", b1, 64));
+    text_referendum(&b, json_object_get(doc, "referendum"));
     for (size_t i = 0; i < r->nbars; i++)
         sb_printf(&b, "  %-32s %s\n", r->bar_names[i], r->bar_text[i]);
     text_lists(&b, doc);
