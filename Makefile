@@ -9,7 +9,7 @@ CFLAGS   ?= -O2 -g
 WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wformat=2 -Wvla -Wimplicit-fallthrough
 WERROR   ?= -Werror
-PKGS     := libsodium jansson nettle gmp
+PKGS     := libsodium jansson nettle gmp libmicrohttpd sqlite3 libpq
 CPPFLAGS += -Iinclude -MMD -MP -D_GNU_SOURCE
 ifdef SAN
 CFLAGS   := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -26,6 +26,7 @@ TESTDATA ?= $(abspath ../shared/testdata)
 LIB_SRC  := $(sort $(wildcard src/*/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o)
 CLI_OBJ  := $(patsubst %.c,$(B)/%.o,$(sort $(wildcard cli/*.c)))
+SRV_OBJ  := $(patsubst %.c,$(B)/%.o,$(sort $(wildcard server/*.c)))
 TESTS    := $(patsubst tests/%.c,$(B)/tests/%,$(sort $(wildcard tests/test_*.c)))
 FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 REPLAYS  := $(patsubst fuzz/%.c,$(B)/fuzz/replay_%,$(FUZZ_SRC))
@@ -35,10 +36,13 @@ all: $(B)/consulta
 .SECONDARY:  # keep intermediate objects (and keep make quiet after the tests' last line)
 
 $(LIB_OBJ) $(TESTS:=.o) $(REPLAYS:$(B)/fuzz/replay_%=$(B)/fuzz/%.o): CPPFLAGS += -Isrc
+$(SRV_OBJ): CPPFLAGS += $(shell pkg-config --cflags libpq 2>/dev/null)
 $(B)/libconsulta.a: $(LIB_OBJ) ; $(AR) rcs $@ $^
-$(B)/consulta: $(CLI_OBJ) $(B)/libconsulta.a ; $(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
-$(B)/tests/%: $(B)/tests/%.o $(B)/libconsulta.a ; $(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
-$(B)/fuzz/replay_%: $(B)/fuzz/%.o $(B)/fuzz/replay.o $(B)/libconsulta.a
+$(B)/libserver.a: $(SRV_OBJ) ; $(AR) rcs $@ $^
+$(B)/consulta: $(CLI_OBJ) $(B)/libserver.a $(B)/libconsulta.a ; $(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+$(B)/tests/%: $(B)/tests/%.o $(B)/libserver.a $(B)/libconsulta.a ; $(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+$(B)/bench/load: $(B)/bench/load.o $(B)/libserver.a $(B)/libconsulta.a ; $(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+$(B)/fuzz/replay_%: $(B)/fuzz/%.o $(B)/fuzz/replay.o $(B)/libserver.a $(B)/libconsulta.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
@@ -56,8 +60,8 @@ bench: deps
 
 # Unit tests, fuzz-corpus replays and the cross-checks with belenios-tool;
 # every runner prints "N passed, N failed" and tests/run adds them up.
-test: $(TESTS) $(REPLAYS) $(B)/consulta
-	@CNS_TESTDATA=$(TESTDATA) CNS_BIN=$(abspath $(B)/consulta) tests/run $(TESTS) $(REPLAYS) \
+test: $(TESTS) $(REPLAYS) $(B)/consulta $(B)/bench/load
+	@CNS_TESTDATA=$(TESTDATA) CNS_BIN=$(abspath $(B)/consulta) CNS_BENCH=$(abspath $(B)/bench) tests/run $(TESTS) $(REPLAYS) \
 	  $(sort $(filter-out tests/lib.sh,$(wildcard tests/*.sh)))
 
 check: deps
@@ -74,12 +78,12 @@ fuzz:
 	@$(MAKE) --no-print-directory -f fuzz/fuzz.mk
 
 format:
-	clang-format -i $(wildcard include/*/*.h src/*/*.[ch] cli/*.[ch] tests/*.[ch] fuzz/*.c)
+	clang-format -i $(wildcard include/*/*.h src/*/*.[ch] cli/*.[ch] tests/*.[ch] fuzz/*.c server/*.[ch] bench/*.c)
 
 lint:
-	clang-format --dry-run --Werror $(wildcard include/*/*.h src/*/*.[ch] cli/*.[ch] tests/*.[ch] fuzz/*.c)
+	clang-format --dry-run --Werror $(wildcard include/*/*.h src/*/*.[ch] cli/*.[ch] tests/*.[ch] fuzz/*.c server/*.[ch] bench/*.c)
 
 clean:
 	rm -rf build build-san build-fuzz
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TESTS:=.d) $(REPLAYS:$(B)/fuzz/replay_%=$(B)/fuzz/%.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(SRV_OBJ:.o=.d) $(TESTS:=.d) $(REPLAYS:$(B)/fuzz/replay_%=$(B)/fuzz/%.d)

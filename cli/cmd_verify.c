@@ -9,29 +9,35 @@
 #include "commands.h"
 #include "consulta/board.h"
 #include "outcome.h"
+#include "remote.h"
 #include "report.h"
 #include "util.h"
 
 static const char usage_text[] =
-    "usage: consulta verify [--quiet] [--result | --print-outcome] [--outcome FILE] PATH\n"
+    "usage: consulta verify [--quiet] [--result | --print-outcome] [--outcome FILE]\n"
+    "                       [--since HEIGHT:HASH] PATH|URL\n"
     "\n"
     "Verify the public record of an election: PATH is the board (UUID.bel) or\n"
     "the election directory holding it. Every ballot, proof, tally, partial\n"
     "decryption and the result are checked; the first failure is named.\n"
     "Prints a summary, the result, and the board's chain head (keep it: a later\n"
-    "board must extend it).\n"
+    "board must extend it). URL is a live board, http://HOST:PORT/elections/UUID\n"
+    "(consulta serve): its archive is downloaded and verified the same way.\n"
     "\n"
     "When election.json carries counting rules, the outcome (seats, winners,\n"
     "the referendum's verdict) is derived from the verified result and printed;\n"
     "a published outcome must follow from it: FILE, or else outcome.json next\n"
     "to the board when it is there.\n"
     "  --result         print only the result, as JSON\n"
-    "  --print-outcome  print only the derived outcome, as JSON (outcome.json)\n";
+    "  --print-outcome  print only the derived outcome, as JSON (outcome.json)\n"
+    "  --since H:HASH   the board must extend the head recorded earlier (height H)\n";
 
 /* What was asked on the command line. */
 typedef struct verify_opts {
     bool quiet, result_only, outcome_only;
     const char *outcome_file; /* NULL: DIR/outcome.json if present */
+    const char *since;        /* a recorded head "HEIGHT:HASH", or NULL */
+    bool fetched;             /* path is a downloaded copy of a URL's board */
     char path[4096];          /* the board */
     char dir[4096];           /* the election directory */
 } verify_opts;
@@ -58,10 +64,13 @@ static void print_summary(const cns_board *board)
 /* Parse the arguments into o. Returns EXIT_OK, or the status to exit with. */
 static int parse_args(int argc, char **argv, verify_opts *o)
 {
-    static const struct option options[] = {
-        {"quiet", no_argument, NULL, 'q'},         {"result", no_argument, NULL, 'r'},
-        {"print-outcome", no_argument, NULL, 'p'}, {"outcome", required_argument, NULL, 'o'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+    static const struct option options[] = {{"quiet", no_argument, NULL, 'q'},
+                                            {"result", no_argument, NULL, 'r'},
+                                            {"print-outcome", no_argument, NULL, 'p'},
+                                            {"outcome", required_argument, NULL, 'o'},
+                                            {"since", required_argument, NULL, 's'},
+                                            {"help", no_argument, NULL, 'h'},
+                                            {NULL, 0, NULL, 0}};
     int opt;
     while ((opt = getopt_long(argc, argv, "qh", options, NULL)) != -1) {
         if (opt == 'q')
@@ -72,6 +81,8 @@ static int parse_args(int argc, char **argv, verify_opts *o)
             o->outcome_only = o->quiet = true;
         else if (opt == 'o')
             o->outcome_file = optarg;
+        else if (opt == 's')
+            o->since = optarg;
         else if (opt == 'h')
             return fputs(usage_text, stdout), -1;
         else
@@ -83,6 +94,15 @@ static int parse_args(int argc, char **argv, verify_opts *o)
         return cli_usage("verify", "--result and --print-outcome exclude each other");
     struct stat st;
     const char *arg = argv[optind];
+    if (cli_is_url(arg)) {
+        o->fetched = true;
+        if (cli_fetch_board(arg, o->path, sizeof o->path) != 0)
+            return EXIT_REFUSED;
+        char tmp[sizeof o->path];
+        snprintf(tmp, sizeof tmp, "%s", o->path);
+        snprintf(o->dir, sizeof o->dir, "%s", dirname(tmp)); /* no outcome.json there */
+        return EXIT_OK;
+    }
     snprintf(o->dir, sizeof o->dir, "%s", arg);
     if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode))
         return cli_find_board(o->path, sizeof o->path, arg) != 0 ? EXIT_REFUSED : EXIT_OK;
@@ -160,11 +180,15 @@ int cmd_verify(int argc, char **argv)
         fprintf(stderr, "consulta verify: %s: FAILED\n", o.path);
         goto done;
     }
+    if (o.since != NULL && (rc = cli_check_since(o.path, o.since)) != EXIT_OK)
+        goto done;
     if (o.result_only || o.outcome_only)
         rc = print_json(&o, board, outcome);
     else
-        printf("%s: verified\n", o.path);
+        printf("%s: verified\n", o.fetched ? argv[argc - 1] : o.path);
 done:
+    if (o.fetched)
+        cli_fetch_cleanup(o.path);
     cns_outcome_free(outcome);
     cns_board_free(board);
     return rc;

@@ -26,6 +26,8 @@ static const struct command commands[] = {
     {"add-event", cmd_add_event, "append a checked event to the board (as belenios-tool)"},
     {"result", cmd_result, "combine the partial decryptions and publish the result"},
     {"verify", cmd_verify, "verify a whole public record and show its result"},
+    {"serve", cmd_serve, "serve the public board over HTTP (SQLite or PostgreSQL)"},
+    {"export", cmd_export, "write a served board as Belenios files (UUID.bel, …)"},
     {"count", cmd_count, "count votes and allocate seats by a published rule"},
 };
 

@@ -7,15 +7,15 @@
 FUZZ_CC      ?= clang-14
 FUZZ_SECONDS ?= 30
 FB           := build-fuzz
-PKGS         := libsodium jansson nettle gmp
+PKGS         := libsodium jansson nettle gmp libmicrohttpd sqlite3 libpq
 SAN          := address,undefined
-FUZZ_CPPFLAGS := -Iinclude -Isrc -MMD -MP -D_GNU_SOURCE
+FUZZ_CPPFLAGS := -Iinclude -Isrc -MMD -MP -D_GNU_SOURCE $(shell pkg-config --cflags libpq 2>/dev/null)
 FUZZ_CFLAGS  := -std=c17 -O1 -g -fno-omit-frame-pointer -fno-sanitize-recover=all -pthread \
                 -Wall -Wextra -Wpedantic
 FUZZ_LIBS    := -l:libsodium.a $(filter-out -lsodium,$(shell pkg-config --libs $(PKGS) 2>/dev/null)) \
                 -lgmp -lm -pthread
 
-FUZZ_LIB_SRC := $(sort $(wildcard src/*/*.c))
+FUZZ_LIB_SRC := $(sort $(wildcard src/*/*.c server/*.c))
 FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.c=$(FB)/%.o)
 FUZZ_TARGETS := $(patsubst fuzz/%.c,$(FB)/%,$(sort $(wildcard fuzz/fuzz_*.c)))
 
@@ -34,7 +34,7 @@ fuzz-build: $(FUZZ_TARGETS)
 $(FB)/libconsulta.a: $(FUZZ_LIB_OBJ)
 	$(AR) rcs $@ $^
 
-$(FB)/src/%.o: src/%.c
+$(FB)/%.o: %.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,$(SAN) -c -o $@ $<
 
