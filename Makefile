@@ -71,8 +71,8 @@ check-long: deps
 	@$(MAKE) --no-print-directory SAN=1 test CNS_LONG=1
 
 demo: deps
-	@$(MAKE) --no-print-directory all
-	@scripts/demo build/consulta
+	@$(MAKE) --no-print-directory all build/bench/load
+	@scripts/demo build/consulta build/bench/load
 
 fuzz:
 	@$(MAKE) --no-print-directory -f fuzz/fuzz.mk
