@@ -170,7 +170,12 @@ static const char election_make_usage[] =
     "\n"
     "Make DIR/election.json from a template {\"description\",\"name\",\"questions\"}\n"
     "and the trustees in DIR/trustees.json, whose keys make the election key.\n"
-    "GROUP defaults to ristretto255.\n";
+    "GROUP defaults to ristretto255. The template may add \"counting\": the rules\n"
+    "that turn the result into an outcome, one per counted question, e.g.\n"
+    "  [{\"question\":1,\"method\":\"dhondt\",\"seats\":10,\"threshold\":\"peru-2026\",\n"
+    "    \"tie_seed\":\"acta de sorteo\"}]\n"
+    "(docs/counting.md); they are checked against the questions and written in\n"
+    "canonical form.\n";
 
 int cmd_election_make(int argc, char **argv)
 {
