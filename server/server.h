@@ -90,7 +90,7 @@ void http_response_clear(http_response *resp);
 /* Counters for the log and the benchmark. */
 typedef struct server_stats {
     uint64_t accepted, refused, batches;
-    uint64_t verify_ns, append_ns; /* time verifying ballots, time appending under the lock */
+    uint64_t verify_ns, append_ns; /* CPU time verifying ballots, appending under the lock */
 } server_stats;
 
 void server_stats_get(server *srv, server_stats *out);
