@@ -8,13 +8,13 @@
 # time spent verifying ballots (parse + every proof) and appending under
 # the lock (catch-up, board rules, store writes, commit).
 #
-#   bench/server.sh            (N=… to change the size; files in bench-server-run/)
+#   bench/server.sh            (N=… to change the size; files in build/bench-server-run/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 C=$(realpath build/consulta)
 L=$(realpath build/bench/load)
 N=${N:-3000}
-W=$(realpath -m "${BENCH_DIR:-bench-server-run}")
+W=$(realpath -m "${BENCH_DIR:-build/bench-server-run}")
 rm -rf "$W" && mkdir -p "$W"
 PIDS=()
 PG=
