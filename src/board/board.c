@@ -97,19 +97,6 @@ static cns_err on_setup(cns_board *b, const pending_data *d, cns_diag *diag)
     return err;
 }
 
-static cns_err on_ballot(cns_board *b, const pending_data *d, cns_diag *diag)
-{
-    cns_ballot *ballot = NULL;
-    ballot_marks *marks = NULL;
-    cns_err err = cns_board_check_ballot(b, d->bytes, d->len, &ballot, &marks, diag);
-    if (err == CNS_OK)
-        err = cns_board_commit_ballot(b, ballot, marks);
-    cns_ballot_free(ballot);
-    if (err != CNS_OK)
-        cns_diag_prefix(diag, err, "ballot %llu: ", (unsigned long long)b->summary.ballots + 1);
-    return err;
-}
-
 static cns_err on_encrypted_tally(cns_board *b, const pending_data *d, cns_diag *diag)
 {
     static const char *const keys[] = {"num_tallied", "total_weight", "encrypted_tally"};
@@ -174,7 +161,7 @@ static cns_err on_event(cns_board *b, const cns_archive_entry *entry, cns_diag *
     case CNS_EVENT_SETUP:
         return on_setup(b, d, diag);
     case CNS_EVENT_BALLOT:
-        return on_ballot(b, d, diag);
+        return cns_board_batch_add(b, entry, (pending_data *)d, diag);
     case CNS_EVENT_END_BALLOTS:
         b->summary.ballots_closed = true;
         return CNS_OK;
@@ -199,15 +186,36 @@ static cns_err apply_entry(cns_board *b, const cns_archive_entry *entry, cns_dia
     cns_err err = CNS_OK;
     if (entry->kind == CNS_ARCHIVE_DATA) {
         err = pending_add(b, entry);
+    } else if (entry->kind == CNS_ARCHIVE_EVENT && entry->event.type == CNS_EVENT_BALLOT) {
+        err = on_event(b, entry, diag); /* queued: its failure is named when the queue is applied */
+        pending_clear(b);
     } else if (entry->kind == CNS_ARCHIVE_EVENT) {
-        err = on_event(b, entry, diag);
-        if (err != CNS_OK)
-            cns_diag_prefix(diag, err,
-                            "%s event at height %llu: ", cns_event_type_name(entry->event.type),
-                            (unsigned long long)entry->event.height);
+        err = cns_board_batch_flush(b, diag); /* the ballots before this event come first */
+        if (err == CNS_OK) {
+            err = on_event(b, entry, diag);
+            if (err != CNS_OK)
+                cns_diag_prefix(diag, err,
+                                "%s event at height %llu: ", cns_event_type_name(entry->event.type),
+                                (unsigned long long)entry->event.height);
+        }
         pending_clear(b);
     }
     return err;
+}
+
+/*
+ * The queued ballots come before whatever ended the reading (the end, or a
+ * failure further on): apply them; their failure, if any, is the one to report.
+ */
+static cns_err flush_before(cns_board *b, cns_err err, cns_diag *diag)
+{
+    cns_diag earlier = {{0}};
+    cns_err first = cns_board_batch_flush(b, &earlier);
+    if (first == CNS_OK)
+        return err;
+    if (diag != NULL)
+        *diag = earlier;
+    return first;
 }
 
 static uint64_t file_size(const char *path)
@@ -231,6 +239,7 @@ static cns_err read_record(cns_board *b, cns_diag *diag)
         if (entry.kind == CNS_ARCHIVE_EVENT && b->progress != NULL && (entry.index & 255) == 0)
             b->progress(b->progress_ctx, "reading the board", entry.offset, total);
     }
+    err = flush_before(b, err, diag);
     if (reader != NULL)
         cns_archive_reader_head(reader, &b->summary.head);
     cns_archive_reader_free(reader);
@@ -283,7 +292,7 @@ cns_err cns_board_open_store(cns_board **out, const cns_board_store *store, unsi
     b->trusted = (flags & CNS_BOARD_TRUSTED) != 0;
     err = cns_board_store_writer(b, store, diag);
     if (err == CNS_OK)
-        err = store->each(store->ctx, 0, follow, b, diag);
+        err = flush_before(b, store->each(store->ctx, 0, follow, b, diag), diag);
     if (err == CNS_OK && b->n_pending > 0)
         err = cns_diag_set(diag, CNS_ERR_INVALID,
                            "the board ends with %zu data entries not followed by an event",
@@ -301,7 +310,7 @@ cns_err cns_board_catch_up(cns_board *b, cns_diag *diag)
     if (!b->has_store)
         return cns_diag_set(diag, CNS_ERR_STATE, "not a board kept in a store");
     cns_archive_writer_head(b->writer, &head);
-    cns_err err = b->store.each(b->store.ctx, head.entries, follow, b, diag);
+    cns_err err = flush_before(b, b->store.each(b->store.ctx, head.entries, follow, b, diag), diag);
     if (err == CNS_OK && b->n_pending > 0)
         err = cns_diag_set(diag, CNS_ERR_INVALID,
                            "the board ends with %zu data entries not followed by an event",
@@ -387,6 +396,7 @@ void cns_board_free(cns_board *b)
     if (b == NULL)
         return;
     cns_archive_writer_free(b->writer);
+    cns_board_batch_free(b);
     pending_clear(b);
     free(b->pending);
     cns_election_free(b->election);

@@ -41,6 +41,7 @@ struct cns_board {
     cns_board_summary summary;
     pending_data *pending; /* data entries since the last event (while reading) */
     size_t n_pending, cap_pending;
+    struct ballot_batch *batch; /* Ballot events read, waiting to be verified together */
     cns_progress_fn progress;
     void *progress_ctx;
 };
@@ -64,6 +65,26 @@ const pending_data *cns_board_pending(const cns_board *b, const unsigned char *h
 
 /* The map key of a group element (a fingerprint of its canonical encoding). */
 void cns_board_elt_key(unsigned char key[CNS_KEY_BYTES], const cns_group *group, const cns_elt *e);
+
+/* ---- batch.c: ballots read from a record, verified on all cores, applied in order ---- */
+
+/*
+ * Queue the ballot of a Ballot event being read (data d: its bytes are
+ * taken, d is left empty); the queue is verified and applied when full.
+ * The outcome, diagnostics included, is the one reading one ballot at a
+ * time would give.
+ */
+CNS_NODISCARD cns_err cns_board_batch_add(cns_board *b, const cns_archive_entry *event,
+                                          pending_data *d, cns_diag *diag);
+
+/*
+ * Verify the queued ballots (in parallel), then hold each to the rules and
+ * count it, in order; stop at the first failure, named as reading would name
+ * it ("Ballot event at height H: ballot N: …").
+ */
+CNS_NODISCARD cns_err cns_board_batch_flush(cns_board *b, cns_diag *diag);
+
+void cns_board_batch_free(cns_board *b);
 
 /* ---- setup.c: election, trustees, credentials (nothing is written) ---- */
 CNS_NODISCARD cns_err cns_board_setup(cns_board *b, const char *election, size_t election_len,
