@@ -21,6 +21,7 @@
 #include "consulta/trustees.h"
 #include "core/hash.h"
 #include "util.h"
+#include "whole_election.h"
 
 #define VOTERS 4
 
@@ -66,16 +67,6 @@ static void replay_from_start(void)
 
 /* ---- a clean election ------------------------------------------------------------------ */
 
-typedef struct election_files {
-    char dir[64];
-    char board[128];
-    char *election, *trustees, *credentials;
-    size_t election_len, trustees_len, credentials_len;
-    cns_scalar trustee_key;
-    cns_credential_batch *voters;
-    cns_election *parsed;
-} election_files;
-
 static const char questions[] =
     "{\"description\":\"d\",\"name\":\"Attacks\",\"questions\":["
     "{\"answers\":[\"Sí\",\"No\"],\"blank\":true,\"min\":1,\"max\":1,\"question\":\"¿Aprueba?\"},"
@@ -84,96 +75,19 @@ static const char questions[] =
 static const char *const votes[VOTERS] = {"[[0,1,0],[1,0,0]]", "[[0,0,1],[0,1,0]]",
                                           "[[1,0,0],[0,0,1]]", "[[0,1,0],[0,1,0]]"};
 
-/* The secret of voter i. */
-static void voter_secret(const election_files *f, size_t i, cns_scalar *s)
+/* Every voter votes, then voter 0 votes again: cast k is voter k mod VOTERS's. */
+static const char *plan(size_t k, size_t *voter)
 {
-    const char *cred = cns_credential_batch_secret(f->voters, i);
-    const char *uuid = cns_election_uuid(f->parsed);
-    cns_diag diag = {{0}};
-    CHECK_OK(cns_credential_derive(cns_election_group(f->parsed), uuid, strlen(uuid), cred,
-                                   strlen(cred), s, &diag));
+    *voter = k % VOTERS;
+    return votes[(k + 1) % VOTERS];
 }
 
-/* Voter i's ballot for choices (JSON). */
-static char *ballot_of(const election_files *f, size_t i, const char *choices_json, size_t *len)
+/* A clean record, taken to its result; ballot k (1-based) is voter (k-1) mod VOTERS's. */
+static void make_election(whole_election *f, const uint64_t *weights)
 {
-    cns_choices choices;
-    cns_scalar s;
-    cns_diag diag = {{0}};
-    char *json = NULL;
-    voter_secret(f, i, &s);
-    CHECK_OK(cns_choices_parse(&choices, f->parsed, choices_json, strlen(choices_json), &diag));
-    CHECK_OK(cns_ballot_make(&json, len, f->parsed, &s, &choices, &diag));
-    cns_choices_free(&choices);
-    return json;
-}
-
-static void make_setup(election_files *f, const cns_group *group, const uint64_t *weights)
-{
-    char *priv = NULL, id[CNS_KEY_ID_BYTES];
-    const char *uuid = "Att4cksE1ectiXn";
-    size_t priv_len, pub_len;
-    char *pub = NULL;
-    cns_diag diag = {{0}};
-    CHECK_OK(cns_trustee_keygen(&priv, &priv_len, &pub, &pub_len, id, group));
-    CHECK_OK(cns_trustee_privkey_read(&f->trustee_key, group, priv, priv_len, &diag));
-    CHECK_OK(
-        cns_trustees_make(&f->trustees, &f->trustees_len, group, pub, pub_len, NULL, 0, &diag));
-    cns_trustees *t = NULL;
-    CHECK_OK(cns_trustees_parse(&t, group, f->trustees, f->trustees_len, &diag));
-    CHECK_OK(cns_election_make(&f->election, &f->election_len, questions, strlen(questions), uuid,
-                               group, cns_trustees_public_key(t), &diag));
-    CHECK_OK(cns_election_parse(&f->parsed, f->election, f->election_len, &diag));
-    CHECK_OK(cns_credential_batch_generate(&f->voters, group, uuid, strlen(uuid), VOTERS, NULL,
-                                           weights, &diag));
-    CHECK_OK(cns_credential_list_to_json(cns_credential_batch_public(f->voters), &f->credentials,
-                                         &f->credentials_len, &diag));
-    cns_trustees_free(t);
-    sodium_memzero(priv, priv_len);
-    free(priv);
-    free(pub);
-}
-
-/* A clean record: every voter votes, voter 0 votes again; tallied, decrypted, result. */
-static void make_election(election_files *f, const uint64_t *weights)
-{
-    cns_board *b = NULL;
-    cns_diag diag = {{0}};
-    snprintf(f->dir, sizeof f->dir, "/tmp/cns-attacks-XXXXXX");
-    CHECK(mkdtemp(f->dir) != NULL);
-    snprintf(f->board, sizeof f->board, "%s/clean.bel", f->dir);
-    make_setup(f, cns_group_by_name("ristretto255"), weights);
-    CHECK_OK(cns_board_create(&b, f->board, f->election, f->election_len, f->trustees,
-                              f->trustees_len, f->credentials, f->credentials_len, 1795909443,
-                              &diag));
-    for (size_t i = 0; i <= VOTERS; i++) {
-        size_t len;
-        char *ballot = ballot_of(f, i % VOTERS, votes[(i + 1) % VOTERS], &len);
-        CHECK_OK(cns_board_cast(b, ballot, len, NULL, &diag));
-        free(ballot);
-    }
-    CHECK_OK(cns_board_end_ballots(b, &diag));
-    CHECK_OK(cns_board_publish_tally(b, NULL, 0, NULL, 0, &diag));
-    char *partial = NULL, *owned = NULL;
-    size_t len, owned_len;
-    CHECK_OK(cns_board_decrypt(b, &f->trustee_key, &partial, &len, &owned, &owned_len, &diag));
-    CHECK_OK(cns_board_add_partial(b, partial, len, owned, owned_len, 0, NULL, &diag));
-    CHECK_OK(cns_board_publish_result(b, NULL, 0, &diag));
-    CHECK_OK(cns_board_close(b, &diag));
-    free(partial);
-    free(owned);
-}
-
-static void free_election(election_files *f)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-    CHECK(system(cmd) == 0);
-    free(f->election);
-    free(f->trustees);
-    free(f->credentials);
-    cns_credential_batch_free(f->voters);
-    cns_election_free(f->parsed);
+    whole_setup(f, cns_group_by_name("ristretto255"), questions, "Att4cksE1ectiXn", VOTERS,
+                weights);
+    whole_run(f, VOTERS + 1, plan);
 }
 
 /* ---- rewriting a record ------------------------------------------------------------------ */
@@ -288,7 +202,7 @@ static void expect_verified(const char *path)
 /* ---- the attacks ------------------------------------------------------------------------- */
 
 typedef struct attack {
-    election_files *f;
+    whole_election *f;
     size_t target; /* the ballot (1-based) or item the hook changes */
     const char *from, *to;
     char *saved; /* a ballot kept by one hook call for a later one */
@@ -296,7 +210,7 @@ typedef struct attack {
 } attack;
 
 /* Re-sign ballot bytes with voter's credential after a change to its content. */
-static char *resigned(const election_files *f, const char *bytes, size_t len, size_t voter,
+static char *resigned(const whole_election *f, const char *bytes, size_t len, size_t voter,
                       size_t *out_len)
 {
     cns_ballot *b = NULL;
@@ -310,7 +224,7 @@ static char *resigned(const election_files *f, const char *bytes, size_t len, si
     free(copy);
     if (b == NULL)
         return NULL;
-    voter_secret(f, voter, &s);
+    whole_secret(f, voter, &s);
     cns_buf_init(&buf, 1 << 24);
     cns_ballot_write(&buf, f->parsed, b, false);
     cns_hash_b64(b->signature_hash, buf.data, buf.len);
@@ -493,13 +407,13 @@ static void hook_subset_tally(group_of_entries *g, size_t ballot, void *ctx)
     set_data(g, 0, a->saved, a->saved_len);
 }
 
-static char *path_in(const election_files *f, const char *name, char *buf, size_t cap)
+static char *path_in(const whole_election *f, const char *name, char *buf, size_t cap)
 {
     snprintf(buf, cap, "%s/%s", f->dir, name);
     return buf;
 }
 
-static void attack_rows(election_files *f)
+static void attack_rows(whole_election *f)
 {
     char path[256];
     attack a = {.f = f};
@@ -571,7 +485,7 @@ static void attack_rows(election_files *f)
         cns_ballot *ballot = NULL;
         cns_diag diag = {{0}};
         size_t len;
-        char *json = ballot_of(f, 1, votes[0], &len);
+        char *json = whole_ballot(f, 1, votes[0], &len);
         CHECK_OK(cns_tally_new(&t, f->parsed));
         CHECK_OK(cns_ballot_parse(&ballot, f->parsed, json, len, &diag));
         CHECK_OK(cns_tally_add(t, ballot, 1));
@@ -653,7 +567,7 @@ static void attack_rows(election_files *f)
 }
 
 /* #12 predictable randomness: two ballots made from the same random stream. */
-static void attack_reused_randomness(election_files *f)
+static void attack_reused_randomness(whole_election *f)
 {
     cns_board *b = NULL;
     cns_diag diag = {{0}};
@@ -663,9 +577,9 @@ static void attack_reused_randomness(election_files *f)
     CHECK_OK(cns_board_create(&b, path, f->election, f->election_len, f->trustees, f->trustees_len,
                               f->credentials, f->credentials_len, 1795909443, &diag));
     replay_from_start();
-    first = ballot_of(f, 0, votes[0], &len1);
+    first = whole_ballot(f, 0, votes[0], &len1);
     replay_from_start();
-    second = ballot_of(f, 1, votes[0], &len2);
+    second = whole_ballot(f, 1, votes[0], &len2);
     replaying = 0;
     CHECK_OK(cns_board_cast(b, first, len1, NULL, &diag));
     CHECK_ERR(cns_board_cast(b, second, len2, NULL, &diag), CNS_ERR_INVALID);
@@ -728,7 +642,7 @@ static void attack_subgroup(void)
 static void attack_weights(void)
 {
     static const uint64_t weights[VOTERS] = {1, 2, 3, 5};
-    election_files f = {0};
+    whole_election f = {0};
     cns_board *b = NULL;
     cns_diag diag = {{0}};
     char *json = NULL, path[256];
@@ -747,7 +661,7 @@ static void attack_weights(void)
     const cns_group *g = cns_election_group(f.parsed);
     cns_elt c;
     char text[CNS_ELT_TEXT_MAX], from[CNS_ELT_TEXT_MAX + 8], to[CNS_ELT_TEXT_MAX + 8];
-    const char *cred = cns_credential_batch_secret(f.voters, 3), *uuid = "Att4cksE1ectiXn";
+    const char *cred = cns_credential_batch_secret(f.voters, 3), *uuid = f.uuid;
     CHECK_OK(cns_credential_public(g, uuid, strlen(uuid), cred, strlen(cred), &c, &diag));
     cns_elt_to_text(g, text, sizeof text, &c);
     snprintf(from, sizeof from, "%s,5\"", text);
@@ -758,12 +672,12 @@ static void attack_weights(void)
     expect_refused(path, CNS_ERR_VERIFY,
                    "encrypted tally: it claims 4 ballots of total weight 11, "
                    "the board counts 4 of weight 7");
-    free_election(&f);
+    whole_free(&f);
 }
 
 int main(void)
 {
-    election_files f = {0};
+    whole_election f = {0};
     randombytes_set_implementation(&replay_impl);
     if (sodium_init() < 0)
         return 1;
@@ -772,7 +686,7 @@ int main(void)
     attack_rows(&f);
     attack_reused_randomness(&f);
     attack_subgroup();
-    free_election(&f);
+    whole_free(&f);
     attack_weights();
     return CHECK_DONE();
 }

@@ -18,6 +18,7 @@
 #include "consulta/credential.h"
 #include "consulta/outcome.h"
 #include "consulta/trustees.h"
+#include "whole_election.h"
 
 #define VOTERS 20
 
@@ -205,15 +206,6 @@ static void test_refused(void)
 
 /* ---- a whole election ------------------------------------------------------------------ */
 
-typedef struct election_files {
-    char dir[64], board[128];
-    char *election, *trustees, *credentials;
-    size_t election_len, trustees_len, credentials_len;
-    cns_scalar trustee_key;
-    cns_credential_batch *voters;
-    cns_election *parsed;
-} election_files;
-
 /* Voter i's choices: Sí 11, No 6, blank 3; APRA 10, PPC 5, FOCEP 3, PSR 1, blank 1. */
 static const char *choices_of(size_t i)
 {
@@ -228,83 +220,18 @@ static const char *choices_of(size_t i)
     return buf;
 }
 
-static void make_setup(election_files *f, const cns_group *group)
+/* Voter k casts cast k, once each. */
+static const char *plan(size_t k, size_t *voter)
 {
-    char *priv = NULL, *pub = NULL, id[CNS_KEY_ID_BYTES];
-    size_t priv_len, pub_len;
-    cns_diag diag = {{0}};
-    cns_trustees *t = NULL;
-    CHECK_OK(cns_trustee_keygen(&priv, &priv_len, &pub, &pub_len, id, group));
-    CHECK_OK(cns_trustee_privkey_read(&f->trustee_key, group, priv, priv_len, &diag));
-    CHECK_OK(
-        cns_trustees_make(&f->trustees, &f->trustees_len, group, pub, pub_len, NULL, 0, &diag));
-    CHECK_OK(cns_trustees_parse(&t, group, f->trustees, f->trustees_len, &diag));
-    CHECK_OK(cns_election_make(&f->election, &f->election_len, template_json, strlen(template_json),
-                               uuid, group, cns_trustees_public_key(t), &diag));
-    CHECK_OK(cns_election_parse(&f->parsed, f->election, f->election_len, &diag));
-    CHECK_OK(cns_credential_batch_generate(&f->voters, group, uuid, strlen(uuid), VOTERS, NULL,
-                                           NULL, &diag));
-    CHECK_OK(cns_credential_list_to_json(cns_credential_batch_public(f->voters), &f->credentials,
-                                         &f->credentials_len, &diag));
-    cns_trustees_free(t);
-    sodium_memzero(priv, priv_len);
-    free(priv);
-    free(pub);
-}
-
-static void cast(const election_files *f, cns_board *b, size_t i)
-{
-    const char *cred = cns_credential_batch_secret(f->voters, i), *c = choices_of(i);
-    cns_scalar s;
-    cns_choices choices;
-    cns_diag diag = {{0}};
-    char *ballot = NULL;
-    size_t len;
-    CHECK_OK(cns_credential_derive(cns_election_group(f->parsed), uuid, strlen(uuid), cred,
-                                   strlen(cred), &s, &diag));
-    CHECK_OK(cns_choices_parse(&choices, f->parsed, c, strlen(c), &diag));
-    CHECK_OK(cns_ballot_make(&ballot, &len, f->parsed, &s, &choices, &diag));
-    CHECK_OK(cns_board_cast(b, ballot, len, NULL, &diag));
-    cns_choices_free(&choices);
-    free(ballot);
+    *voter = k;
+    return choices_of(k);
 }
 
 /* Set up, vote, close, tally, decrypt, publish the result; the board stays on disk. */
-static void make_election(election_files *f)
+static void make_election(whole_election *f)
 {
-    cns_board *b = NULL;
-    cns_diag diag = {{0}};
-    char *partial = NULL, *owned = NULL;
-    size_t len, owned_len;
-    snprintf(f->dir, sizeof f->dir, "/tmp/cns-outcome-XXXXXX");
-    CHECK(mkdtemp(f->dir) != NULL);
-    snprintf(f->board, sizeof f->board, "%s/%s.bel", f->dir, uuid);
-    make_setup(f, cns_group_by_name("ristretto255"));
-    CHECK_OK(cns_board_create(&b, f->board, f->election, f->election_len, f->trustees,
-                              f->trustees_len, f->credentials, f->credentials_len, 1795909443,
-                              &diag));
-    for (size_t i = 0; i < VOTERS; i++)
-        cast(f, b, i);
-    CHECK_OK(cns_board_end_ballots(b, &diag));
-    CHECK_OK(cns_board_publish_tally(b, NULL, 0, NULL, 0, &diag));
-    CHECK_OK(cns_board_decrypt(b, &f->trustee_key, &partial, &len, &owned, &owned_len, &diag));
-    CHECK_OK(cns_board_add_partial(b, partial, len, owned, owned_len, 0, NULL, &diag));
-    CHECK_OK(cns_board_publish_result(b, NULL, 0, &diag));
-    CHECK_OK(cns_board_close(b, &diag));
-    free(partial);
-    free(owned);
-}
-
-static void free_election(election_files *f)
-{
-    unlink(f->board);
-    rmdir(f->dir);
-    cns_credential_batch_free(f->voters);
-    cns_election_free(f->parsed);
-    free(f->election);
-    free(f->trustees);
-    free(f->credentials);
-    sodium_memzero(&f->trustee_key, sizeof f->trustee_key);
+    whole_setup(f, cns_group_by_name("ristretto255"), template_json, uuid, VOTERS, NULL);
+    whole_run(f, VOTERS, plan);
 }
 
 /* The published outcome json with one edit: set path (object keys, then a key) to value. */
@@ -376,7 +303,7 @@ static void test_tampered(const cns_outcome *o, const char *json)
 
 static void test_whole_election(void)
 {
-    election_files f = {0};
+    whole_election f = {0};
     cns_board *board = NULL;
     cns_outcome *o = NULL;
     cns_board_summary s;
@@ -413,7 +340,7 @@ static void test_whole_election(void)
 done:
     cns_outcome_free(o);
     cns_board_free(board);
-    free_election(&f);
+    whole_free(&f);
 }
 
 /* ---- outcomes from given results ------------------------------------------------------- */
