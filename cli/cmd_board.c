@@ -22,23 +22,36 @@ static const char init_usage[] =
     "Start the public board DIR/UUID.bel from DIR/election.json, DIR/trustees.json\n"
     "and DIR/public_creds.json, after checking them as a verifier would.\n";
 
-int cmd_archive_init(int argc, char **argv)
+/*
+ * The options of the commands that take only [--dir DIR]: OUT: *dir.
+ * Returns -1 to go on, or the exit status (help printed, usage error).
+ */
+static int dir_only(const char *cmd, const char *usage, int argc, char **argv, const char **dir)
 {
     static const struct option options[] = {{"dir", required_argument, NULL, 'd'},
                                             {"help", no_argument, NULL, 'h'},
                                             {NULL, 0, NULL, 0}};
-    const char *dir = ".";
     int opt;
+    *dir = ".";
     while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
         if (opt == 'd')
-            dir = optarg;
+            *dir = optarg;
         else if (opt == 'h')
-            return fputs(init_usage, stdout), EXIT_OK;
+            return fputs(usage, stdout), EXIT_OK;
         else
-            return cli_usage("archive-init", "unknown option");
+            return cli_usage(cmd, "unknown option");
     }
     if (optind != argc)
-        return cli_usage("archive-init", "unexpected argument %s", argv[optind]);
+        return cli_usage(cmd, "unexpected argument %s", argv[optind]);
+    return -1;
+}
+
+int cmd_archive_init(int argc, char **argv)
+{
+    const char *dir;
+    int done = dir_only("archive-init", init_usage, argc, argv, &dir);
+    if (done >= 0)
+        return done;
     char path[4096], name[128];
     size_t le, lt, lc;
     char *e = cli_read(cli_path(path, sizeof path, dir, "election.json"), &le, true);
@@ -244,22 +257,9 @@ int cmd_add_event(int argc, char **argv)
 static int simple(const char *cmd, const char *usage, const char *type, const char *in, int argc,
                   char **argv)
 {
-    static const struct option options[] = {{"dir", required_argument, NULL, 'd'},
-                                            {"help", no_argument, NULL, 'h'},
-                                            {NULL, 0, NULL, 0}};
-    const char *dir = ".";
-    int opt;
-    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        if (opt == 'd')
-            dir = optarg;
-        else if (opt == 'h')
-            return fputs(usage, stdout), EXIT_OK;
-        else
-            return cli_usage(cmd, "unknown option");
-    }
-    if (optind != argc)
-        return cli_usage(cmd, "unexpected argument %s", argv[optind]);
-    return with_board(cmd, dir, type, in, 0);
+    const char *dir;
+    int done = dir_only(cmd, usage, argc, argv, &dir);
+    return done >= 0 ? done : with_board(cmd, dir, type, in, 0);
 }
 
 int cmd_cast(int argc, char **argv)
