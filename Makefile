@@ -65,6 +65,7 @@ test: $(TESTS) $(REPLAYS) $(B)/consulta $(B)/bench/load
 	  $(sort $(filter-out tests/lib.sh,$(wildcard tests/*.sh)))
 
 check: deps
+	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory SAN=1 test
 
 check-long: deps
@@ -81,7 +82,7 @@ format:
 	clang-format -i $(wildcard include/*/*.h src/*/*.[ch] cli/*.[ch] tests/*.[ch] fuzz/*.c server/*.[ch] bench/*.c)
 
 lint:
-	clang-format --dry-run --Werror $(wildcard include/*/*.h src/*/*.[ch] cli/*.[ch] tests/*.[ch] fuzz/*.c server/*.[ch] bench/*.c)
+	@clang-format --dry-run --Werror $(wildcard include/*/*.h src/*/*.[ch] cli/*.[ch] tests/*.[ch] fuzz/*.c server/*.[ch] bench/*.c)
 
 clean:
 	rm -rf build build-san build-fuzz
