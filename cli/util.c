@@ -170,8 +170,17 @@ void cli_progress(void *ctx, const char *phase, uint64_t done, uint64_t total)
         bar[i] = i < filled ? '#' : '.';
     bar[width] = '\0';
     double left = frac > 0 ? elapsed * (1 - frac) / frac : 0;
-    fprintf(stderr, "\r%-22s [%s] %3.0f%%  %.0f/s  %4.0fs left ", phase, bar, frac * 100,
-            elapsed > 0 ? (double)done / elapsed : 0.0, left);
+    double rate = elapsed >= 0.5 ? (double)done / elapsed : 0.0; /* too early to tell before */
+    const char *unit = "";
+    if (rate >= 1e6) {
+        rate /= 1e6;
+        unit = "M";
+    } else if (rate >= 1e4) {
+        rate /= 1e3;
+        unit = "k";
+    }
+    fprintf(stderr, "\r%-22s [%s] %3.0f%%  %6.1f%s/s  %4.0fs left ", phase, bar, frac * 100, rate,
+            unit, left);
     progress.drawn = true;
 }
 

@@ -236,7 +236,7 @@ static cns_err read_record(cns_board *b, cns_diag *diag)
         if (err != CNS_OK || entry.kind == CNS_ARCHIVE_END)
             break;
         err = apply_entry(b, &entry, diag);
-        if (entry.kind == CNS_ARCHIVE_EVENT && b->progress != NULL && (entry.index & 255) == 0)
+        if (entry.kind == CNS_ARCHIVE_EVENT && b->progress != NULL) /* the CLI throttles */
             b->progress(b->progress_ctx, "reading the board", entry.offset, total);
     }
     err = flush_before(b, err, diag);
