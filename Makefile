@@ -15,12 +15,15 @@ ifdef SAN
 CFLAGS   := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS  += -fsanitize=address,undefined
 endif
+ifdef CT  # the constant-time check: secrets marked for valgrind (src/core/ct.h)
+CFLAGS   := -O1 -g -DCNS_CTGRIND
+endif
 ALLFLAGS  = -std=c17 $(WARN) $(WERROR) $(CFLAGS) -pthread
 # libsodium is linked statically: src/group/ge25519.h uses its in-memory point
 # functions, which libsodium.so does not export.
 LIBS     := -l:libsodium.a $(filter-out -lsodium,$(shell pkg-config --libs $(PKGS) 2>/dev/null)) \
             -lgmp -lm -pthread
-B        := build$(if $(SAN),-san)
+B        := build$(if $(SAN),-san)$(if $(CT),-ct)
 TESTDATA ?= $(abspath ../shared/testdata)
 
 LIB_SRC  := $(sort $(wildcard src/*/*.c))
@@ -35,7 +38,7 @@ all: $(B)/consulta
 .PHONY: all deps bench demo check check-long test fuzz format lint clean
 .SECONDARY:  # keep intermediate objects (and keep make quiet after the tests' last line)
 
-$(LIB_OBJ) $(TESTS:=.o) $(REPLAYS:$(B)/fuzz/replay_%=$(B)/fuzz/%.o): CPPFLAGS += -Isrc
+$(LIB_OBJ) $(TESTS:=.o) $(B)/tests/ct_secrets.o $(REPLAYS:$(B)/fuzz/replay_%=$(B)/fuzz/%.o): CPPFLAGS += -Isrc
 $(SRV_OBJ): CPPFLAGS += $(shell pkg-config --cflags libpq 2>/dev/null)
 $(B)/libconsulta.a: $(LIB_OBJ) ; $(AR) rcs $@ $^
 $(B)/libserver.a: $(SRV_OBJ) ; $(AR) rcs $@ $^
@@ -61,7 +64,9 @@ bench: deps
 # Unit tests, fuzz-corpus replays and the cross-checks with belenios-tool;
 # every runner prints "N passed, N failed" and tests/run adds them up.
 test: $(TESTS) $(REPLAYS) $(B)/consulta $(B)/bench/load
-	@CNS_TESTDATA=$(TESTDATA) CNS_BIN=$(abspath $(B)/consulta) CNS_BENCH=$(abspath $(B)/bench) tests/run $(TESTS) $(REPLAYS) \
+	@$(MAKE) --no-print-directory CT=1 SAN= build-ct/tests/ct_secrets
+	@CNS_TESTDATA=$(TESTDATA) CNS_BIN=$(abspath $(B)/consulta) CNS_BENCH=$(abspath $(B)/bench) \
+	  CNS_CT=$(abspath build-ct/tests/ct_secrets) tests/run $(TESTS) $(REPLAYS) \
 	  $(sort $(filter-out tests/lib.sh,$(wildcard tests/*.sh)))
 
 check: deps
@@ -85,6 +90,6 @@ lint:
 	@clang-format --dry-run --Werror $(wildcard include/*/*.h src/*/*.[ch] cli/*.[ch] tests/*.[ch] fuzz/*.c server/*.[ch] bench/*.c)
 
 clean:
-	rm -rf build build-san build-fuzz
+	rm -rf build build-san build-ct build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(SRV_OBJ:.o=.d) $(TESTS:=.d) $(REPLAYS:$(B)/fuzz/replay_%=$(B)/fuzz/%.d)

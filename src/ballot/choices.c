@@ -5,11 +5,11 @@
 #include <sodium.h>
 
 #include "ballot/internal.h"
+#include "core/ct.h"
 #include "record/json.h"
 
-/* Check one question's values: 0/1, and the blank / min–max rule. */
-static cns_err check_question(const unsigned char *v, const cns_question *q, size_t index,
-                              cns_diag *diag)
+/* Say why one question's values break its rules (they do: only called then). */
+static cns_err explain(const unsigned char *v, const cns_question *q, size_t index, cns_diag *diag)
 {
     size_t width = cns_question_width(q), first = q->blank == 1 ? 1 : 0;
     unsigned selected = 0;
@@ -20,18 +20,42 @@ static cns_err check_question(const unsigned char *v, const cns_question *q, siz
         if (j >= first)
             selected += v[j];
     }
-    if (first == 1 && v[0] == 1) {
-        if (selected != 0)
-            return cns_diag_set(diag, CNS_ERR_INVALID,
-                                "question %zu: a blank vote selects no answer (%u selected)",
-                                index + 1, selected);
-        return CNS_OK;
-    }
-    if ((int)selected < q->min || (int)selected > q->max)
+    if (first == 1 && v[0] == 1)
         return cns_diag_set(diag, CNS_ERR_INVALID,
-                            "question %zu: %u answers selected, between %d and %d required",
-                            index + 1, selected, q->min, q->max);
-    return CNS_OK;
+                            "question %zu: a blank vote selects no answer (%u selected)", index + 1,
+                            selected);
+    return cns_diag_set(diag, CNS_ERR_INVALID,
+                        "question %zu: %u answers selected, between %d and %d required", index + 1,
+                        selected, q->min, q->max);
+}
+
+/* 1 if a < b, else 0, for a, b < 2^31, without branching. */
+static unsigned ct_lt(unsigned a, unsigned b)
+{
+    return (a - b) >> 31;
+}
+
+/*
+ * Whether one question's values keep its rules: each 0 or 1; a blank vote
+ * selects nothing, any other between min and max answers. Only the verdict
+ * leaves this function.
+ * CT: constant time in the values (they are the voter's choices).
+ */
+static cns_err check_question(const unsigned char *v, const cns_question *q, size_t index,
+                              cns_diag *diag)
+{
+    size_t width = cns_question_width(q), first = q->blank == 1 ? 1 : 0;
+    unsigned selected = 0, bad = 0;
+    for (size_t j = 0; j < width; j++) {
+        bad |= (unsigned)v[j] >> 1;
+        selected += (unsigned)v[j] & (0u - (unsigned)(j >= first));
+    }
+    unsigned blank = (unsigned)first & v[0];
+    unsigned in_range = ct_lt(selected, (unsigned)q->min) | ct_lt((unsigned)q->max, selected);
+    unsigned none = ct_lt(selected, 1);
+    unsigned ok = ct_lt(bad, 1) & ((blank & none) | ((blank ^ 1u) & (in_range ^ 1u)));
+    CNS_DECLASSIFY(&ok, sizeof ok); /* whether the choices are valid is not a secret */
+    return ok ? CNS_OK : explain(v, q, index, diag);
 }
 
 cns_err cns_choices_check(const cns_choices *choices, const cns_election *election, cns_diag *diag)

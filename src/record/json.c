@@ -1,6 +1,8 @@
 /* Belenios-exact JSON writing, strict reading (json.h). */
 #include "record/json.h"
 
+#include "core/ct.h"
+
 #include <string.h>
 
 #include <sodium.h>
@@ -75,6 +77,7 @@ void cns_jw_int(cns_buf *buf, long long v)
 void cns_jw_elt(cns_buf *buf, const cns_group *group, const cns_elt *e)
 {
     char text[CNS_ELT_TEXT_MAX];
+    CNS_DECLASSIFY(e, sizeof *e); /* written out: public */
     size_t len = cns_elt_to_text(group, text, sizeof text, e);
     cns_buf_put(buf, "\"", 1);
     cns_buf_put(buf, text, len);
@@ -84,6 +87,7 @@ void cns_jw_elt(cns_buf *buf, const cns_group *group, const cns_elt *e)
 void cns_jw_scalar(cns_buf *buf, const cns_group *group, const cns_scalar *k)
 {
     char text[CNS_SCALAR_TEXT_MAX];
+    CNS_DECLASSIFY(k, sizeof *k); /* written out: public */
     size_t len = cns_scalar_to_text(group, text, sizeof text, k);
     cns_buf_put(buf, "\"", 1);
     cns_buf_put(buf, text, len);
