@@ -95,6 +95,17 @@ static cns_err sign(cns_ballot *b, const cns_election *election, const cns_scala
     return err;
 }
 
+/* Room for the branches of any proof of the election: the most overall proofs, at least 2. */
+static size_t branch_room(const cns_election *election)
+{
+    size_t most = 2;
+    for (size_t i = 0; i < cns_election_question_count(election); i++) {
+        size_t n = cns_question_overall_count(cns_election_question(election, i));
+        most = n > most ? n : most;
+    }
+    return most;
+}
+
 cns_err cns_ballot_make(char **json, size_t *len, const cns_election *election,
                         const cns_scalar *credential_secret, const cns_choices *choices,
                         cns_diag *diag)
@@ -113,7 +124,7 @@ cns_err cns_ballot_make(char **json, size_t *len, const cns_election *election,
         goto done;
     err = cns_ballot_alloc(&b, election);
     n = sodium_malloc(sizeof *n);
-    branches = calloc(CNS_MAX_ANSWERS + 2, sizeof *branches);
+    branches = malloc(branch_room(election) * sizeof *branches);
     if (err == CNS_OK && (n == NULL || branches == NULL))
         err = CNS_ERR_NOMEM;
     if (err != CNS_OK)

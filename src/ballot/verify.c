@@ -5,7 +5,6 @@
 
 #include "ballot/internal.h"
 #include "ballot/pool.h"
-#include "consulta/limits.h"
 #include "core/hash.h"
 
 static cns_err verify_signature(const cns_election *election, const cns_ballot *b, cns_diag *diag)
@@ -102,7 +101,8 @@ static void run_task(void *ctx, size_t i)
     } else if (t->j != SIZE_MAX) {
         t->err = verify_individual(t->election, b, &b->answers[t->q], t->q, t->j, &t->diag);
     } else {
-        branches = calloc(CNS_MAX_ANSWERS + 2, sizeof *branches);
+        size_t n = b->answers[t->q].n_overall; /* ≥ 2 when there is a blank proof */
+        branches = malloc((n < 2 ? 2 : n) * sizeof *branches);
         t->err = branches == NULL
                      ? CNS_ERR_NOMEM
                      : verify_overall(t->election, b, cns_election_question(t->election, t->q),
