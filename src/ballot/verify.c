@@ -5,6 +5,7 @@
 
 #include "ballot/internal.h"
 #include "ballot/pool.h"
+#include "consulta/limits.h"
 #include "core/hash.h"
 
 static cns_err verify_signature(const cns_election *election, const cns_ballot *b, cns_diag *diag)
