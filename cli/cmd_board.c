@@ -87,17 +87,21 @@ done:
     return rc;
 }
 
-/* Cast each line of text (one ballot per line); prints each tracker. */
-static int cast_lines(cns_board *board, char *text)
+/* Cast each line of in (one ballot per line, read as it comes); prints each tracker. */
+static int cast_lines(cns_board *board, FILE *in)
 {
-    size_t line_no = 0, cast = 0;
+    size_t line_no = 0, cast = 0, cap = 0;
+    char *line = NULL;
+    ssize_t got;
     int rc = EXIT_OK;
-    for (char *save = NULL, *line = strtok_r(text, "\n", &save); line != NULL;
-         line = strtok_r(NULL, "\n", &save)) {
+    while ((got = getline(&line, &cap, in)) > 0) {
         char tracker[CNS_HASH_B64_BYTES];
         cns_diag diag = {{0}};
+        size_t len = (size_t)got - (line[got - 1] == '\n');
         line_no++;
-        cns_err err = cns_board_cast(board, line, strlen(line), tracker, &diag);
+        if (len == 0)
+            continue;
+        cns_err err = cns_board_cast(board, line, len, tracker, &diag);
         if (err != CNS_OK) {
             cns_diag_prefix(&diag, err, "ballot on line %zu: ", line_no);
             rc = cli_fail("cast", err, &diag);
@@ -107,8 +111,9 @@ static int cast_lines(cns_board *board, char *text)
         cast++;
         cli_progress(NULL, "casting ballots", cast, cast);
     }
+    free(line);
     cli_progress_done();
-    if (line_no == 0)
+    if (rc == EXIT_OK && cast == 0)
         rc = cli_usage("cast", "no ballot on standard input");
     return rc;
 }
@@ -145,6 +150,8 @@ static cns_err add_partial(cns_board *board, char *payload, size_t len, uint64_t
 static int add_event(cns_board *board, const char *type, const char *in, uint64_t owner)
 {
     size_t len = 0;
+    if (strcmp(type, "Ballot") == 0)
+        return cast_lines(board, stdin);
     bool read = in != NULL && strcmp(type, "EndBallots") != 0;
     char *payload = read ? cli_read(in, &len, true) : NULL;
     cns_diag diag = {{0}};
@@ -152,11 +159,6 @@ static int add_event(cns_board *board, const char *type, const char *in, uint64_
     int rc = EXIT_REFUSED;
     if (read && payload == NULL)
         return EXIT_REFUSED;
-    if (strcmp(type, "Ballot") == 0) {
-        rc = cast_lines(board, payload);
-        free(payload);
-        return rc;
-    }
     if (strcmp(type, "EndBallots") == 0)
         err = cns_board_end_ballots(board, &diag);
     else if (strcmp(type, "EncryptedTally") == 0)
