@@ -39,6 +39,9 @@ void cns_curve_set(cns_elt *e, const ge25519_p3 *p, const unsigned char *enc);
 /* OUT: the canonical encoding of e: the stored one, else tobytes of its point. */
 void cns_curve_encoding(unsigned char out[CURVE_BYTES], const cns_elt *e, curve_tobytes tobytes);
 
+/* Whether a = b, comparing canonical encodings (variable time: elements are public). */
+bool cns_curve_eq(const cns_elt *a, const cns_elt *b, curve_tobytes tobytes);
+
 /* The neutral element (0, 1). */
 void cns_curve_identity(ge25519_p3 *p);
 

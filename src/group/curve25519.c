@@ -52,6 +52,14 @@ void cns_curve_encoding(unsigned char out[CURVE_BYTES], const cns_elt *e, curve_
     }
 }
 
+bool cns_curve_eq(const cns_elt *a, const cns_elt *b, curve_tobytes tobytes)
+{
+    unsigned char x[CURVE_BYTES], y[CURVE_BYTES];
+    cns_curve_encoding(x, a, tobytes);
+    cns_curve_encoding(y, b, tobytes);
+    return memcmp(x, y, CURVE_BYTES) == 0;
+}
+
 void cns_curve_identity(ge25519_p3 *p)
 {
     memset(p, 0, sizeof *p);

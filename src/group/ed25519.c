@@ -138,10 +138,7 @@ static size_t to_text(char *out, size_t cap, const cns_elt *a)
 
 static bool eq(const cns_elt *a, const cns_elt *b)
 {
-    unsigned char x[CURVE_BYTES], y[CURVE_BYTES];
-    encode(x, a);
-    encode(y, b);
-    return memcmp(x, y, CURVE_BYTES) == 0;
+    return cns_curve_eq(a, b, ge25519_p3_tobytes);
 }
 
 const cns_group cns_group_ed25519 = {

@@ -74,24 +74,26 @@ void cns_jw_int(cns_buf *buf, long long v)
     cns_buf_printf(buf, "%lld", v);
 }
 
+/* Append len bytes of text between quotes (text needing no escape: digits, hex). */
+static void put_quoted(cns_buf *buf, const char *text, size_t len)
+{
+    cns_buf_put(buf, "\"", 1);
+    cns_buf_put(buf, text, len);
+    cns_buf_put(buf, "\"", 1);
+}
+
 void cns_jw_elt(cns_buf *buf, const cns_group *group, const cns_elt *e)
 {
     char text[CNS_ELT_TEXT_MAX];
     CNS_DECLASSIFY(e, sizeof *e); /* written out: public */
-    size_t len = cns_elt_to_text(group, text, sizeof text, e);
-    cns_buf_put(buf, "\"", 1);
-    cns_buf_put(buf, text, len);
-    cns_buf_put(buf, "\"", 1);
+    put_quoted(buf, text, cns_elt_to_text(group, text, sizeof text, e));
 }
 
 void cns_jw_scalar(cns_buf *buf, const cns_group *group, const cns_scalar *k)
 {
     char text[CNS_SCALAR_TEXT_MAX];
     CNS_DECLASSIFY(k, sizeof *k); /* written out: public */
-    size_t len = cns_scalar_to_text(group, text, sizeof text, k);
-    cns_buf_put(buf, "\"", 1);
-    cns_buf_put(buf, text, len);
-    cns_buf_put(buf, "\"", 1);
+    put_quoted(buf, text, cns_scalar_to_text(group, text, sizeof text, k));
     sodium_memzero(text, sizeof text);
 }
 
