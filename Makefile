@@ -4,6 +4,7 @@
 #   make check      install what is missing, build, run every test (ASan+UBSan)
 #   make fuzz       build the libFuzzer targets (clang-14) and fuzz each briefly
 #   make format     clang-format the tree
+#   make web        the voting booth's pages and core into build/web (web/booth/booth.mk)
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -63,9 +64,10 @@ bench: deps
 
 # Unit tests, fuzz-corpus replays and the cross-checks with belenios-tool;
 # every runner prints "N passed, N failed" and tests/run adds them up.
-test: $(TESTS) $(REPLAYS) $(B)/consulta $(B)/bench/load
+test: $(TESTS) $(REPLAYS) $(B)/consulta $(B)/bench/load web web-test-deps
 	@$(MAKE) --no-print-directory CT=1 SAN= build-ct/tests/ct_secrets
 	@CNS_TESTDATA=$(TESTDATA) CNS_BIN=$(abspath $(B)/consulta) CNS_BENCH=$(abspath $(B)/bench) \
+	  CNS_WEB=$(abspath build/web) \
 	  CNS_CT=$(abspath build-ct/tests/ct_secrets) tests/run $(TESTS) $(REPLAYS) \
 	  $(sort $(filter-out tests/lib.sh,$(wildcard tests/*.sh)))
 
@@ -91,5 +93,7 @@ lint:
 
 clean:
 	rm -rf build build-san build-ct build-fuzz
+
+include web/booth/booth.mk
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(SRV_OBJ:.o=.d) $(TESTS:=.d) $(REPLAYS:$(B)/fuzz/replay_%=$(B)/fuzz/%.d)

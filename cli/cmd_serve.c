@@ -18,6 +18,7 @@ static const char serve_usage[] =
     "usage: consulta serve [--dir DIR] [--db CONNINFO] [--init [--tokens FILE]]\n"
     "                      [--listen ADDR] [--port N] [--port-file FILE] [--threads N]\n"
     "                      [--max-connections N] [--per-ip N] [--timeout SECONDS]\n"
+    "                      [--web DIR]\n"
     "\n"
     "Serve the public board of the election over HTTP (API: docs/api.md).\n"
     "The board is kept in CONNINFO: a SQLite file (default DIR/board.sqlite) or a\n"
@@ -29,10 +30,15 @@ static const char serve_usage[] =
     "the administrator and for each trustee, writes them to FILE (default\n"
     "DIR/tokens.txt, mode 0600: hand each to its holder) and keeps only their\n"
     "SHA-256; then exits. Without --init: listen on ADDR (default 127.0.0.1) port N\n"
-    "(default 8080; 0 picks a free one, written to --port-file) until SIGINT/SIGTERM.\n";
+    "(default 8080; 0 picks a free one, written to --port-file) until SIGINT/SIGTERM.\n"
+    "\n"
+    "The voting booth's pages (make web) are served from --web DIR (default: the\n"
+    "folder web next to the consulta executable, i.e. build/web): /elections/UUID/,\n"
+    "/elections/UUID/vote, /elections/UUID/find and /web/….\n";
 
 typedef struct serve_opts {
     const char *dir, *db, *tokens, *port_file;
+    char web[4096]; /* the default web folder */
     bool init;
     http_config http;
 } serve_opts;
@@ -50,6 +56,20 @@ static bool number(const char *arg, uint64_t min, uint64_t max, unsigned *out)
     return true;
 }
 
+/* The folder web next to the executable, or NULL when /proc/self/exe cannot be read. */
+static const char *default_web(char *buf, size_t cap)
+{
+    ssize_t n = readlink("/proc/self/exe", buf, cap - 1);
+    if (n <= 0)
+        return NULL;
+    buf[n] = '\0';
+    char *slash = strrchr(buf, '/');
+    if (slash == NULL || (size_t)(slash - buf) + sizeof "/web" > cap)
+        return NULL;
+    strcpy(slash, "/web");
+    return buf;
+}
+
 static int parse(int argc, char **argv, serve_opts *o)
 {
     static const struct option options[] = {{"dir", required_argument, NULL, 'd'},
@@ -63,12 +83,14 @@ static int parse(int argc, char **argv, serve_opts *o)
                                             {"max-connections", required_argument, NULL, 'm'},
                                             {"per-ip", required_argument, NULL, 'a'},
                                             {"timeout", required_argument, NULL, 'o'},
+                                            {"web", required_argument, NULL, 'w'},
                                             {"help", no_argument, NULL, 'h'},
                                             {NULL, 0, NULL, 0}};
     int opt;
     bool ok = true;
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    o->http = (http_config){"127.0.0.1", 8080, cpus > 2 ? (unsigned)(2 * cpus) : 4, 1024, 128, 15};
+    o->http =
+        (http_config){"127.0.0.1", 8080, cpus > 2 ? (unsigned)(2 * cpus) : 4, 1024, 128, 15, NULL};
     while (ok && (opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
         switch (opt) {
         case 'd':
@@ -104,6 +126,9 @@ static int parse(int argc, char **argv, serve_opts *o)
         case 'o':
             ok = number(optarg, 1, 3600, &o->http.timeout_s);
             break;
+        case 'w':
+            o->http.web_dir = optarg;
+            break;
         case 'h':
             fputs(serve_usage, stdout);
             return -1;
@@ -115,6 +140,8 @@ static int parse(int argc, char **argv, serve_opts *o)
         return EXIT_USAGE;
     if (optind != argc)
         return cli_usage("serve", "unexpected argument %s", argv[optind]);
+    if (o->http.web_dir == NULL)
+        o->http.web_dir = default_web(o->web, sizeof o->web);
     return EXIT_OK;
 }
 

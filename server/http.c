@@ -19,12 +19,14 @@
 #include <microhttpd.h>
 
 #include "server.h"
+#include "web.h"
 
 #define CONNECTION_MEMORY (64 * 1024)
 
 struct http_daemon {
     struct MHD_Daemon *mhd;
     server *srv;
+    web_files *web; /* NULL: the booth's pages are not served */
 };
 
 /* One request being received. */
@@ -140,6 +142,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     http_daemon *d = cls;
     request *rq = *con_cls;
     (void)version;
+    enum MHD_Result ret;
+    if (rq == NULL && web_answer(d->web, c, server_uuid(d->srv), method, url, &ret))
+        return ret;
     if (rq == NULL) {
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
         size_t max = body_max(url);
@@ -194,6 +199,9 @@ cns_err http_start(http_daemon **out, server *srv, const http_config *cfg, unsig
         return cns_diag_set(diag, CNS_ERR_INVALID, "%s: not an IPv4 address", cfg->address);
     }
     d->srv = srv;
+    if (cfg->web_dir != NULL && web_open(&d->web, cfg->web_dir, NULL) != CNS_OK)
+        fprintf(stderr, "consulta serve: %s: no such folder: the booth's pages are not served\n",
+                cfg->web_dir);
     d->mhd = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, (uint16_t)cfg->port, NULL, NULL,
         on_request, d, MHD_OPTION_EXTERNAL_LOGGER, log_mhd, NULL, MHD_OPTION_SOCK_ADDR,
@@ -203,6 +211,7 @@ cns_err http_start(http_daemon **out, server *srv, const http_config *cfg, unsig
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         (size_t)CONNECTION_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, on_completed, d, MHD_OPTION_END);
     if (d->mhd == NULL) {
+        web_close(d->web);
         free(d);
         return cns_diag_set(diag, CNS_ERR_IO, "cannot listen on %s:%u", cfg->address, cfg->port);
     }
@@ -217,5 +226,6 @@ void http_stop(http_daemon *d)
     if (d == NULL)
         return;
     MHD_stop_daemon(d->mhd);
+    web_close(d->web);
     free(d);
 }

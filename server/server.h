@@ -112,7 +112,8 @@ typedef struct http_config {
     unsigned port;       /* 0: any free port */
     unsigned threads;
     unsigned connection_limit, per_ip_limit;
-    unsigned timeout_s; /* idle connections are cut after it */
+    unsigned timeout_s;  /* idle connections are cut after it */
+    const char *web_dir; /* the booth's pages (web.h), or NULL */
 } http_config;
 
 typedef struct http_daemon http_daemon;
