@@ -225,8 +225,10 @@
   function rule(q) {
     const min = q.min, max = q.max;
     let s;
-    if (min === max) s = t(min === 1 ? 'rule_exactly_one' : 'rule_exactly', { n: min });
-    else if (min === 0) s = t(max === 1 ? 'rule_up_to_one' : 'rule_up_to', { max });
+    if (min === max && min === 1) s = t('rule_exactly_one');
+    else if (min === max) s = t('rule_exactly', { n: min });
+    else if (min === 0 && max === 1) s = t('rule_up_to_one');
+    else if (min === 0) s = t('rule_up_to', { max });
     else s = t('rule_between', { min, max });
     if (q.blank) s += ' ' + t('rule_blank');
     return s;
