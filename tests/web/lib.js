@@ -198,3 +198,61 @@ function hasWorker() {
 }
 
 module.exports = { C, WEB, TD, ROOT, SHOTS, ok, eq, summary, counts, tmpdir, run, election, credentialOf, serve, sleep, raw, browser, page, shot, axe, hasWorker };
+
+/* ---- the board over HTTP, as the administrator and the trustee ---- */
+
+function token(e, role) {
+  const line = fs
+    .readFileSync(path.join(e.dir, 'tokens.txt'), 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(role + ' '));
+  return line.split(' ').pop();
+}
+
+async function req(url, method = 'GET', body, bearer, headers = {}) {
+  const h = Object.assign({}, headers);
+  if (bearer) h.Authorization = 'Bearer ' + bearer;
+  const r = await fetch(url, { method, body, headers: h });
+  const buf = Buffer.from(await r.arrayBuffer());
+  return { status: r.status, body: buf, text: buf.toString(), json: () => JSON.parse(buf.toString()) };
+}
+
+/* Every ballot on the board: [{entry, tracker, ballot}]. */
+async function ballotsOf(s) {
+  const all = [];
+  let after = 0;
+  for (;;) {
+    const r = (await req(`${s.base}/ballots?after=${after}&limit=1000`)).json();
+    all.push(...r.ballots);
+    if (r.next === null) return all;
+    after = r.next;
+  }
+}
+
+/* Close, tally, decrypt (the one trustee), publish: the result's JSON. */
+async function tally(e, s) {
+  const admin = token(e, 'admin');
+  const trustee = fs
+    .readFileSync(path.join(e.dir, 'tokens.txt'), 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('trustee 1 '))
+    .split(' ')
+    .pop();
+  const steps = [];
+  steps.push((await req(`${s.base}/close`, 'POST', '', admin)).status);
+  steps.push((await req(`${s.base}/tally`, 'POST', '', admin)).status);
+  const tdir = path.join(e.dir, 'trustee');
+  fs.mkdirSync(tdir, { recursive: true });
+  fs.writeFileSync(path.join(tdir, e.uuid + '.bel'), (await req(`${s.base}/archive`)).body);
+  const key = fs.readdirSync(e.dir).find((f) => f.endsWith('.privkey'));
+  const partial = run(['decrypt', '--dir', tdir, '--privkey', path.join(e.dir, key)]);
+  steps.push((await req(`${s.base}/partial_decryptions`, 'POST', partial, trustee)).status);
+  steps.push((await req(`${s.base}/result`, 'POST', '', admin)).status);
+  const r = await req(`${s.base}/result`);
+  return { steps, result: r.status === 200 ? r.json().result : null };
+}
+
+module.exports.token = token;
+module.exports.req = req;
+module.exports.ballotsOf = ballotsOf;
+module.exports.tally = tally;
