@@ -11,11 +11,14 @@
 #include <sodium.h>
 
 #include "../server/server.h"
+#include "../server/voters.h"
 #include "commands.h"
 #include "util.h"
 
 static const char serve_usage[] =
-    "usage: consulta serve [--dir DIR] [--db CONNINFO] [--init [--tokens FILE]]\n"
+    "usage: consulta serve [--dir DIR] [--db CONNINFO]\n"
+    "                      [--init [--tokens FILE] (--voters FILE [--codes N] [--codes-file FILE]\n"
+    "                              | --no-voter-auth)]\n"
     "                      [--listen ADDR] [--port N] [--port-file FILE] [--threads N]\n"
     "                      [--max-connections N] [--per-ip N] [--timeout SECONDS]\n"
     "                      [--web DIR]\n"
@@ -32,14 +35,26 @@ static const char serve_usage[] =
     "SHA-256; then exits. Without --init: listen on ADDR (default 127.0.0.1) port N\n"
     "(default 8080; 0 picks a free one, written to --port-file) until SIGINT/SIGTERM.\n"
     "\n"
+    "Voter authentication (--init): --voters FILE is the credential authority's\n"
+    "binding of each public credential to a login (DIR/bindings.csv of consulta\n"
+    "credentials --voters); the server keeps it privately and makes N one-time\n"
+    "codes per login (default 3), written to the codes file (default\n"
+    "DIR/codes.csv, mode 0600: \"login,code1,…\" for printed slips or an SMS\n"
+    "gateway), keeping only their hashes. A ballot is then accepted only with a\n"
+    "login, one of its unused codes and the credential bound to it. With\n"
+    "--no-voter-auth the credential alone suffices: whoever holds the credentials\n"
+    "(the credential authority) can vote for any voter.\n"
+    "\n"
     "The voting booth's pages (make web) are served from --web DIR (default: the\n"
     "folder web next to the consulta executable, i.e. build/web): /elections/UUID/,\n"
     "/elections/UUID/vote, /elections/UUID/find and /web/….\n";
 
 typedef struct serve_opts {
     const char *dir, *db, *tokens, *port_file;
+    const char *voters, *codes_file;
+    unsigned codes;
     char web[4096]; /* the default web folder */
-    bool init;
+    bool init, no_voter_auth;
     http_config http;
 } serve_opts;
 
@@ -84,6 +99,10 @@ static int parse(int argc, char **argv, serve_opts *o)
                                             {"per-ip", required_argument, NULL, 'a'},
                                             {"timeout", required_argument, NULL, 'o'},
                                             {"web", required_argument, NULL, 'w'},
+                                            {"voters", required_argument, NULL, 'V'},
+                                            {"codes", required_argument, NULL, 'C'},
+                                            {"codes-file", required_argument, NULL, 'F'},
+                                            {"no-voter-auth", no_argument, NULL, 'N'},
                                             {"help", no_argument, NULL, 'h'},
                                             {NULL, 0, NULL, 0}};
     int opt;
@@ -129,6 +148,18 @@ static int parse(int argc, char **argv, serve_opts *o)
         case 'w':
             o->http.web_dir = optarg;
             break;
+        case 'V':
+            o->voters = optarg;
+            break;
+        case 'C':
+            ok = number(optarg, 1, VOTERS_CODES_MAX, &o->codes);
+            break;
+        case 'F':
+            o->codes_file = optarg;
+            break;
+        case 'N':
+            o->no_voter_auth = true;
+            break;
         case 'h':
             fputs(serve_usage, stdout);
             return -1;
@@ -140,12 +171,21 @@ static int parse(int argc, char **argv, serve_opts *o)
         return EXIT_USAGE;
     if (optind != argc)
         return cli_usage("serve", "unexpected argument %s", argv[optind]);
+    bool voter_opts = o->voters || o->codes || o->codes_file;
+    if (!o->init && (voter_opts || o->no_voter_auth))
+        return cli_usage("serve", "--voters, --codes, --codes-file and --no-voter-auth go with "
+                                  "--init");
+    if (o->init && o->no_voter_auth == (o->voters != NULL))
+        return cli_usage("serve", "--init needs --voters FILE (voters authenticated with one-time "
+                                  "codes) or --no-voter-auth (the credential alone), not both");
+    if (o->no_voter_auth && voter_opts)
+        return cli_usage("serve", "--codes and --codes-file go with --voters");
     if (o->http.web_dir == NULL)
         o->http.web_dir = default_web(o->web, sizeof o->web);
     return EXIT_OK;
 }
 
-/* Write the tokens, mode 0600, to a new file. */
+/* Write secrets (tokens, codes), mode 0600, to a new file. */
 static int write_tokens(const char *path, const char *tokens, size_t len)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -157,10 +197,17 @@ static int write_tokens(const char *path, const char *tokens, size_t len)
     return ok ? EXIT_OK : EXIT_REFUSED;
 }
 
+static const char no_auth_warning[] =
+    "WARNING: voters are NOT authenticated (--no-voter-auth): a ballot needs only its\n"
+    "credential, so whoever holds the private credentials (the credential authority,\n"
+    "or anyone who copied them) can vote in any voter's place. Use --voters FILE to\n"
+    "require each voter's login and one-time code as well.\n";
+
 static int init(const serve_opts *o, const char *db)
 {
-    char path[4096];
-    size_t le = 0, lt = 0, lc = 0, ltok = 0;
+    char path[4096], codes_path[4096];
+    size_t le = 0, lt = 0, lc = 0, ltok = 0, lv = 0, lcodes = 0;
+    char *voters = NULL, *codes = NULL;
     char *e = cli_read(cli_path(path, sizeof path, o->dir, "election.json"), &le, true);
     char *t = e ? cli_read(cli_path(path, sizeof path, o->dir, "trustees.json"), &lt, true) : NULL;
     char *c =
@@ -169,18 +216,43 @@ static int init(const serve_opts *o, const char *db)
     cns_diag diag = {{0}};
     int rc = EXIT_REFUSED;
     const char *out = o->tokens ? o->tokens : cli_path(path, sizeof path, o->dir, "tokens.txt");
-    if (c != NULL && access(out, F_OK) == 0) {
+    const char *codes_out = o->codes_file
+                                ? o->codes_file
+                                : cli_path(codes_path, sizeof codes_path, o->dir, "codes.csv");
+    server_voters sv = {NULL, 0, o->codes ? o->codes : VOTERS_CODES_DEFAULT};
+    if (c != NULL && o->voters != NULL) {
+        voters = cli_read(o->voters, &lv, false); /* NULL: cli_read said why */
+        sv.binding = voters;
+        sv.binding_len = lv;
+    }
+    bool ready = c != NULL && (o->voters == NULL || voters != NULL);
+    if (ready && access(out, F_OK) == 0) {
         fprintf(stderr, "consulta serve: %s exists: tokens are made once\n", out);
-    } else if (c != NULL) {
+    } else if (ready && voters != NULL && access(codes_out, F_OK) == 0) {
+        fprintf(stderr, "consulta serve: %s exists: codes are made once\n", codes_out);
+    } else if (ready) {
         cns_err err =
-            server_init(db, e, le, t, lt, c, lc, (uint64_t)time(NULL), &tokens, &ltok, &diag);
+            server_init_voters(db, e, le, t, lt, c, lc, voters ? &sv : NULL, (uint64_t)time(NULL),
+                               &tokens, &ltok, &codes, &lcodes, &diag);
         rc = err == CNS_OK ? write_tokens(out, tokens, ltok) : cli_fail("serve", err, &diag);
+        if (rc == EXIT_OK && codes != NULL)
+            rc = write_tokens(codes_out, codes, lcodes);
     }
     if (rc == EXIT_OK)
         printf("board started in %s; access tokens in %s\n", db, out);
+    if (rc == EXIT_OK && codes != NULL)
+        printf("voters authenticated: one-time codes (%u per login) in %s; give each voter "
+               "theirs apart from the credential\n",
+               sv.codes, codes_out);
+    if (rc == EXIT_OK && voters == NULL)
+        fputs(no_auth_warning, stderr);
     if (tokens != NULL)
         sodium_memzero(tokens, ltok);
     free(tokens);
+    if (codes != NULL)
+        sodium_memzero(codes, lcodes);
+    free(codes);
+    free(voters);
     free(e);
     free(t);
     free(c);

@@ -16,6 +16,7 @@
 #include "consulta/limits.h"
 #include "consulta/trustees.h"
 #include "util.h"
+#include "voters_csv.h"
 
 int cmd_uuid(int argc, char **argv)
 {
@@ -33,14 +34,54 @@ int cmd_uuid(int argc, char **argv)
 }
 
 static const char credentials_usage[] =
-    "usage: consulta credentials --uuid UUID --count N [--group GROUP] [--weights FILE]\n"
-    "                            [--dir DIR]\n"
+    "usage: consulta credentials --uuid UUID (--count N | --voters FILE) [--group GROUP]\n"
+    "                            [--weights FILE] [--dir DIR]\n"
     "\n"
     "As the credential authority: make N voter credentials for the election.\n"
     "Writes DIR/private_creds.txt (\"id credential\" per line: give each voter\n"
     "theirs, then keep it offline or destroy it) and DIR/public_creds.json (the\n"
     "list for the board), and prints the list's fingerprint. GROUP defaults to\n"
-    "ristretto255. FILE holds one positive weight per line, voter by voter.\n";
+    "ristretto255. FILE holds one positive weight per line, voter by voter.\n"
+    "\n"
+    "--voters FILE: one credential per voter of a CSV list with a header naming\n"
+    "its columns: login (required), name, community, weight (optional, any\n"
+    "order). private_creds.txt is then keyed by login (\"login credential\"), and\n"
+    "DIR/bindings.csv (\"login,public_credential\", mode 0600) binds each public\n"
+    "credential to its login: hand it to the board's administrator for\n"
+    "consulta serve --init --voters, which then accepts a ballot only from the\n"
+    "voter of that login. public_creds.json holds no login.\n";
+
+/* "login,public_credential" lines, voter by voter, for bindings.csv. */
+static char *binding_lines(const cns_credential_batch *batch, size_t *len)
+{
+    const cns_credential_list *list = cns_credential_batch_public(batch);
+    const cns_group *g = cns_credential_list_group(list);
+    size_t n = cns_credential_batch_count(batch), at = 0;
+    size_t cap = 32 + n * (CNS_CREDENTIAL_ID_MAX + CNS_ELT_TEXT_MAX + 2);
+    char **texts = calloc(n, sizeof *texts), *out = malloc(cap);
+    bool ok = texts != NULL && out != NULL;
+    for (size_t i = 0; ok && i < n; i++) {
+        cns_elt elt;
+        size_t v = cns_credential_list_position(list, i);
+        ok = v < n && texts[v] == NULL && cns_credential_list_get(list, i, &elt, NULL) == CNS_OK &&
+             (texts[v] = malloc(CNS_ELT_TEXT_MAX)) != NULL &&
+             cns_elt_to_text(g, texts[v], CNS_ELT_TEXT_MAX, &elt) > 0;
+    }
+    if (ok)
+        at = (size_t)snprintf(out, cap, "login,public_credential");
+    for (size_t v = 0; ok && v < n; v++)
+        at += (size_t)snprintf(out + at, cap - at, "\n%s,%s", cns_credential_batch_id(batch, v),
+                               texts[v]);
+    for (size_t v = 0; texts != NULL && v < n; v++)
+        free(texts[v]);
+    free(texts);
+    if (!ok) {
+        free(out);
+        return NULL;
+    }
+    *len = at;
+    return out;
+}
 
 /* Read N weights, one per line. Returns a malloc'd array or NULL after printing why. */
 static uint64_t *read_weights(const char *path, size_t n)
@@ -86,14 +127,14 @@ static char *private_lines(const cns_credential_batch *batch, size_t *len)
 
 int cmd_credentials(int argc, char **argv)
 {
-    static const struct option options[] = {{"uuid", required_argument, NULL, 'u'},
-                                            {"count", required_argument, NULL, 'n'},
-                                            {"group", required_argument, NULL, 'g'},
-                                            {"weights", required_argument, NULL, 'w'},
-                                            {"dir", required_argument, NULL, 'd'},
-                                            {"help", no_argument, NULL, 'h'},
-                                            {NULL, 0, NULL, 0}};
+    static const struct option options[] = {
+        {"uuid", required_argument, NULL, 'u'},  {"count", required_argument, NULL, 'n'},
+        {"group", required_argument, NULL, 'g'}, {"weights", required_argument, NULL, 'w'},
+        {"dir", required_argument, NULL, 'd'},   {"voters", required_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
     const char *uuid = NULL, *group_name = "ristretto255", *weights_path = NULL, *dir = ".";
+    const char *voters_path = NULL;
+    voter_list voters = {0};
     uint64_t count = 0;
     int opt;
     while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -114,28 +155,40 @@ int cmd_credentials(int argc, char **argv)
         case 'd':
             dir = optarg;
             break;
+        case 'v':
+            voters_path = optarg;
+            break;
         case 'h':
             return fputs(credentials_usage, stdout), EXIT_OK;
         default:
             return cli_usage("credentials", "unknown option");
         }
     }
-    if (uuid == NULL || count == 0 || optind != argc)
-        return cli_usage("credentials", "--uuid and --count are required");
+    if (uuid == NULL || (count == 0) == (voters_path == NULL) || optind != argc)
+        return cli_usage("credentials", "--uuid and either --count or --voters are required");
+    if (voters_path != NULL && weights_path != NULL)
+        return cli_usage("credentials", "with --voters, weights go in the list's weight column");
     const cns_group *group = cns_group_by_name(group_name);
     if (group == NULL)
         return cli_usage("credentials", "unknown group %s", group_name);
+    if (voters_path != NULL && voter_list_read(voters_path, &voters) != EXIT_OK)
+        return EXIT_REFUSED;
+    if (voters_path != NULL)
+        count = voters.n;
     uint64_t *weights = weights_path ? read_weights(weights_path, count) : NULL;
     if (weights_path != NULL && weights == NULL)
         return EXIT_REFUSED;
 
     cns_credential_batch *batch = NULL;
     cns_diag diag = {{0}};
-    char *pub = NULL, *priv = NULL, path[4096], fingerprint[CNS_CREDENTIAL_FINGERPRINT_BYTES];
-    size_t pub_len, priv_len;
+    char *pub = NULL, *priv = NULL, *bind = NULL, path[4096];
+    char fingerprint[CNS_CREDENTIAL_FINGERPRINT_BYTES];
+    size_t pub_len, priv_len, bind_len = 0;
     int rc = EXIT_REFUSED;
-    cns_err err = cns_credential_batch_generate(&batch, group, uuid, strlen(uuid), count, NULL,
-                                                weights, &diag);
+    cns_err err =
+        cns_credential_batch_generate(&batch, group, uuid, strlen(uuid), count,
+                                      voters_path ? (const char *const *)voters.logins : NULL,
+                                      voters_path ? voters.weights : weights, &diag);
     if (err == CNS_OK)
         err =
             cns_credential_list_to_json(cns_credential_batch_public(batch), &pub, &pub_len, &diag);
@@ -147,18 +200,28 @@ int cmd_credentials(int argc, char **argv)
         goto done;
     }
     priv = private_lines(batch, &priv_len);
-    if (priv == NULL ||
+    bind = voters_path ? binding_lines(batch, &bind_len) : NULL;
+    if (priv == NULL || (voters_path != NULL && bind == NULL) ||
         cli_write(cli_path(path, sizeof path, dir, "private_creds.txt"), priv, priv_len,
                   CLI_SECRET) ||
-        cli_write(cli_path(path, sizeof path, dir, "public_creds.json"), pub, pub_len, CLI_PUBLIC))
+        cli_write(cli_path(path, sizeof path, dir, "public_creds.json"), pub, pub_len,
+                  CLI_PUBLIC) ||
+        (bind != NULL &&
+         cli_write(cli_path(path, sizeof path, dir, "bindings.csv"), bind, bind_len, CLI_SECRET)))
         goto done;
     printf("%llu credentials: private ones in %s/private_creds.txt, public ones in "
            "%s/public_creds.json\nfingerprint of the public credentials: %s\n",
            (unsigned long long)count, dir, dir, fingerprint);
+    if (bind != NULL)
+        printf("each login's public credential in %s/bindings.csv: for the board's "
+               "administrator (consulta serve --init --voters)\n",
+               dir);
     rc = EXIT_OK;
 done:
     if (priv != NULL)
         sodium_free(priv);
+    free(bind);
+    voter_list_free(&voters);
     free(pub);
     free(weights);
     cns_credential_batch_free(batch);

@@ -128,6 +128,8 @@ static enum MHD_Result respond(struct MHD_Connection *c, server *srv, const char
     req.path = url;
     req.query = q.len ? q.text : NULL;
     req.authorization = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+    req.login = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Consulta-Login");
+    req.code = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Consulta-Code");
     server_handle(srv, &req, &resp);
     enum MHD_Result ret = queue(c, resp.status, resp.content_type, resp.body, resp.len, resp.fd);
     resp.body = NULL;

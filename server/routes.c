@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "consulta/tally.h"
+#include "consulta/tracker.h"
 #include "server_internal.h"
 
 /* ---- building answers ---- */
@@ -201,9 +202,14 @@ static void head_json(const cns_board *board, void *ctx)
                s.counted);
     out_printf(o,
                "\"ballots_closed\":%s,\"tallied\":%s,\"partial_decryptions\":%" PRIu64
-               ",\"has_result\":%s}",
+               ",\"has_result\":%s,",
                s.ballots_closed ? "true" : "false", s.tallied ? "true" : "false",
                s.partial_decryptions, s.has_result ? "true" : "false");
+    out_printf(o, "\"state\":\"%s\"",
+               s.has_result       ? "result"
+               : s.tallied        ? "tallied"
+               : s.ballots_closed ? "closed"
+                                  : "open");
 }
 
 static void get_head(server *srv, http_response *resp)
@@ -216,6 +222,7 @@ static void get_head(server *srv, http_response *resp)
         answer_err(resp, err, &diag);
         return;
     }
+    out_printf(&o, ",\"auth\":\"%s\"}", voters_mode(srv));
     answer(resp, 200, &o);
 }
 
@@ -393,22 +400,38 @@ static void get_archive(server *srv, http_response *resp)
 
 /* ---- changing the board ---- */
 
+/* {"tracker","code"} of a ballot cast (or found again by a safe retry). */
+static void answer_cast(http_response *resp, const unsigned char hash[CNS_HASH_BYTES])
+{
+    char tracker[CNS_HASH_B64_BYTES], code[CNS_TRACKER_CODE_BYTES];
+    out o = {0};
+    sodium_bin2base64(tracker, sizeof tracker, hash, CNS_HASH_BYTES,
+                      sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
+    cns_tracker_code(code, hash);
+    out_printf(&o, "{\"tracker\":\"%s\",\"code\":\"%s\"}", tracker, code);
+    answer(resp, 200, &o);
+}
+
 static void post_ballot(server *srv, const http_request *req, http_response *resp)
 {
     char tracker[CNS_HASH_B64_BYTES];
     cns_diag diag = {{0}};
+    voter_auth a;
+    size_t len = req->body_len;
     if (req->body_len > SERVER_BALLOT_MAX) {
         answer_error(resp, 413, "limit", "a ballot is at most 1 MiB");
         return;
     }
-    cns_err err = server_cast(srv, req->body, req->body_len, tracker, &diag);
-    if (err != CNS_OK) {
+    if (len > 0 && req->body[len - 1] == '\n') /* as consulta ballot prints it */
+        len--;
+    voters_start(srv, &a, req->login, req->code);
+    cns_err err = server_cast_voter(srv, req->body, len, &a, tracker, &diag);
+    if (err != CNS_OK && a.refused != NULL)
+        answer_error(resp, a.status, a.refused, diag.text);
+    else if (err != CNS_OK)
         answer_err(resp, err, &diag);
-        return;
-    }
-    out o = {0};
-    out_printf(&o, "{\"tracker\":\"%s\"}", tracker);
-    answer(resp, 200, &o);
+    else
+        answer_cast(resp, a.hash);
 }
 
 /* An administrator's action, with the request body (borrowed). */
@@ -492,6 +515,63 @@ static void admin(server *srv, const http_request *req, server_change_fn fn, con
     answer(resp, 200, &o);
 }
 
+/* ---- a voter's lookups ---- */
+
+/* GET …/ballots/TRACKER: the full tracker or its short code. */
+static void get_ballot(server *srv, const char *key, http_response *resp)
+{
+    unsigned char prefix[CNS_HASH_BYTES];
+    size_t len = strlen(key), n = len == 43 ? CNS_HASH_BYTES : CNS_TRACKER_CODE_PREFIX;
+    voters_ballot b;
+    cns_diag diag = {{0}};
+    char tracker[CNS_HASH_B64_BYTES], code[CNS_TRACKER_CODE_BYTES];
+    cns_err err = n == CNS_HASH_BYTES ? cns_tracker_parse(prefix, key, len, &diag)
+                                      : cns_tracker_code_parse(prefix, key, len, &diag);
+    if (err != CNS_OK) {
+        answer_error(resp, 400, "decode", diag.text);
+        return;
+    }
+    err = voters_find_ballot(srv, prefix, n, &b, &diag);
+    if (err == CNS_ERR_STATE) {
+        answer_error(resp, 409, "ambiguous", diag.text);
+        return;
+    }
+    if (err != CNS_OK) {
+        answer_err(resp, err, &diag);
+        return;
+    }
+    out o = {0};
+    sodium_bin2base64(tracker, sizeof tracker, b.hash, CNS_HASH_BYTES,
+                      sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
+    cns_tracker_code(code, b.hash);
+    out_printf(&o, "{\"tracker\":\"%s\",\"code\":\"%s\",\"entry\":%" PRIu64 ",", tracker, code,
+               b.entry);
+    sodium_bin2base64(tracker, sizeof tracker, b.replaced_by, CNS_HASH_BYTES,
+                      sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
+    out_printf(&o, "\"counted\":%s,\"replaced_by\":", b.counted ? "true" : "false");
+    out_printf(&o, b.replaced ? "\"%s\"}" : "null}", tracker);
+    answer(resp, 200, &o);
+}
+
+/* GET …/credentials/PUBCRED: how many ballots this public credential has, the last when. */
+static void get_credential(server *srv, const char *cred, http_response *resp)
+{
+    uint64_t ballots = 0, last = 0;
+    cns_diag diag = {{0}};
+    cns_err err = voters_credential(srv, cred, strlen(cred), &ballots, &last, &diag);
+    if (err != CNS_OK) {
+        answer_err(resp, err, &diag);
+        return;
+    }
+    out o = {0};
+    out_printf(&o, "{\"ballots\":%" PRIu64 ",\"last\":", ballots);
+    if (ballots > 0 && last > 0)
+        out_printf(&o, "%" PRIu64 "}", last);
+    else
+        out_str(&o, "null}");
+    answer(resp, 200, &o);
+}
+
 /* ---- dispatch ---- */
 
 /* The route after "/elections/UUID", or NULL when the path is not under this election. */
@@ -528,6 +608,10 @@ static void get(server *srv, const http_request *req, const char *r, http_respon
         get_before(srv, CNS_EVENT_RESULT, 1, "the result is not published yet", resp);
     else if (strcmp(r, "/archive") == 0)
         get_archive(srv, resp);
+    else if (strncmp(r, "/ballots/", 9) == 0)
+        get_ballot(srv, r + 9, resp);
+    else if (strncmp(r, "/credentials/", 13) == 0)
+        get_credential(srv, r + 13, resp);
     else
         answer_error(resp, 404, "notfound", "no such resource");
 }

@@ -104,11 +104,25 @@ cns_err server_init(const char *conninfo, const char *election, size_t election_
                     size_t credentials_len, uint64_t timestamp, char **tokens, size_t *tokens_len,
                     cns_diag *diag)
 {
+    char *codes = NULL;
+    size_t codes_len = 0;
+    return server_init_voters(conninfo, election, election_len, trustees, trustees_len, credentials,
+                              credentials_len, NULL, timestamp, tokens, tokens_len, &codes,
+                              &codes_len, diag);
+}
+
+cns_err server_init_voters(const char *conninfo, const char *election, size_t election_len,
+                           const char *trustees, size_t trustees_len, const char *credentials,
+                           size_t credentials_len, const server_voters *voters, uint64_t timestamp,
+                           char **tokens, size_t *tokens_len, char **codes, size_t *codes_len,
+                           cns_diag *diag)
+{
     store *st = NULL;
     cns_board *board = NULL;
     cns_trustees *t = NULL;
     uint64_t entries = 0;
     *tokens = NULL;
+    *codes = NULL;
     cns_err err = store_open(&st, conninfo, diag);
     if (err == CNS_OK)
         err = st->ops->begin(st, diag);
@@ -126,6 +140,9 @@ cns_err server_init(const char *conninfo, const char *election, size_t election_
     if (err == CNS_OK)
         err = new_tokens(st, cns_trustees_count(t), tokens, tokens_len, diag);
     if (err == CNS_OK)
+        err = voters_init(st, cns_board_election(board), credentials, credentials_len, voters,
+                          codes, codes_len, diag);
+    if (err == CNS_OK)
         err = st->ops->commit(st, diag);
     if (err != CNS_OK && st != NULL)
         st->ops->rollback(st);
@@ -133,6 +150,11 @@ cns_err server_init(const char *conninfo, const char *election, size_t election_
         sodium_memzero(*tokens, *tokens_len);
         free(*tokens);
         *tokens = NULL;
+    }
+    if (err != CNS_OK && *codes != NULL) {
+        sodium_memzero(*codes, *codes_len);
+        free(*codes);
+        *codes = NULL;
     }
     cns_trustees_free(t);
     cns_board_free(board);
@@ -193,6 +215,8 @@ cns_err server_open(server **out, const char *conninfo, cns_diag *diag)
         err = cns_election_parse(&srv->election, srv->setup[0].bytes, srv->setup[0].len, diag);
     if (err == CNS_OK)
         err = srv->r->ops->tokens(srv->r, keep_token, srv, diag);
+    if (err == CNS_OK)
+        err = voters_open(srv, diag);
     return err;
 }
 
@@ -200,6 +224,7 @@ void server_free(server *srv)
 {
     if (srv == NULL)
         return;
+    voters_free(srv);
     cns_board_free(srv->board);
     cns_election_free(srv->election);
     if (srv->w != NULL)
@@ -301,7 +326,7 @@ static cns_err cast_batch(server *srv, void *ctx, cns_diag *diag)
 {
     ballot_job *batch = ctx;
     for (ballot_job *j = batch; j != NULL; j = j->next) {
-        j->err = cns_board_cast_prepared(srv->board, j->ballot, j->tracker, &j->diag);
+        j->err = voters_cast(srv, j, &j->diag);
         if (fatal(j->err)) {
             if (diag != NULL)
                 *diag = j->diag;
@@ -342,9 +367,21 @@ static void lead(server *srv)
 cns_err server_cast(server *srv, const char *ballot, size_t len, char tracker[CNS_HASH_B64_BYTES],
                     cns_diag *diag)
 {
-    ballot_job job = {0};
+    voter_auth a;
+    voters_start(srv, &a, NULL, NULL);
+    return server_cast_voter(srv, ballot, len, &a, tracker, diag);
+}
+
+cns_err server_cast_voter(server *srv, const char *ballot, size_t len, voter_auth *a,
+                          char tracker[CNS_HASH_B64_BYTES], cns_diag *diag)
+{
+    ballot_job job = {.auth = a};
     uint64_t t0 = now_ns();
-    cns_err err = cns_board_ballot_prepare(&job.ballot, srv->election, ballot, len, diag);
+    crypto_hash_sha256(a->hash, (const unsigned char *)ballot, len);
+    cns_err err = voters_check(srv, a, diag);
+    if (err == CNS_OK)
+        err = cns_board_ballot_prepare_checked(&job.ballot, srv->election, ballot, len,
+                                               voters_check_credential, a, diag);
     uint64_t spent = now_ns() - t0;
     pthread_mutex_lock(&srv->queue_mu);
     srv->stats.verify_ns += spent;

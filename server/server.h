@@ -51,6 +51,22 @@ CNS_NODISCARD cns_err server_init(const char *conninfo, const char *election, si
                                   cns_diag *diag);
 
 /*
+ * server_init, with voter authentication (server/voters.h): voters NULL or
+ * without a binding for none; otherwise every public credential's login and
+ * voters->codes one-time codes per login, stored as hashes. OUT: *codes, the
+ * CSV "login,code1,…" for the administrator (malloc'd, NULL without a
+ * binding: the caller writes, wipes and frees it). Errors: server_init's,
+ * and the binding's (diag names its line).
+ */
+struct server_voters;
+CNS_NODISCARD cns_err server_init_voters(const char *conninfo, const char *election,
+                                         size_t election_len, const char *trustees,
+                                         size_t trustees_len, const char *credentials,
+                                         size_t credentials_len, const struct server_voters *voters,
+                                         uint64_t timestamp, char **tokens, size_t *tokens_len,
+                                         char **codes, size_t *codes_len, cns_diag *diag);
+
+/*
  * Open the board kept in conninfo (read and checked with CNS_BOARD_TRUSTED:
  * every rule but ballot proofs, which were checked when cast) and its token
  * hashes. OUT: *out, freed with server_free.
@@ -70,6 +86,7 @@ typedef struct http_request {
     const char *authorization; /* the Authorization header, or NULL */
     const char *body;
     size_t body_len;
+    const char *login, *code; /* X-Consulta-Login, X-Consulta-Code headers, or NULL */
 } http_request;
 
 /* The answer: body malloc'd (JSON unless said), or a file to send (fd ≥ 0). */

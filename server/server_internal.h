@@ -7,6 +7,7 @@
 #include "consulta/board.h"
 #include "server.h"
 #include "store.h"
+#include "voters.h"
 
 #define SERVER_TOKENS_MAX 64
 
@@ -27,6 +28,7 @@ typedef struct ballot_job {
     cns_diag diag;
     char tracker[CNS_HASH_B64_BYTES];
     bool done;
+    voter_auth *auth; /* the voter (server/voters.h) */
     struct ballot_job *next;
 } ballot_job;
 
@@ -46,6 +48,7 @@ struct server {
     ballot_job *queue, **queue_tail;
     bool leading;
     server_stats stats;
+    struct voters *voters; /* voter authentication (server/voters.c) */
 };
 
 /* The role ("admin", "trustee N") whose token the Authorization header bears, or NULL. */
@@ -70,6 +73,15 @@ CNS_NODISCARD cns_err server_read_board(server *srv, server_read_fn fn, void *ct
 /* Verify a ballot, then append it with the others waiting (group commit). */
 CNS_NODISCARD cns_err server_cast(server *srv, const char *ballot, size_t len,
                                   char tracker[CNS_HASH_B64_BYTES], cns_diag *diag);
+
+/*
+ * server_cast for a voter (a, started with voters_start): the login and code
+ * checked before the ballot is verified, the credential once it is parsed,
+ * the code consumed with the append. A refusal of the voter sets
+ * a->refused; a safe retry sets a->retry (nothing stored).
+ */
+CNS_NODISCARD cns_err server_cast_voter(server *srv, const char *ballot, size_t len, voter_auth *a,
+                                        char tracker[CNS_HASH_B64_BYTES], cns_diag *diag);
 
 /*
  * Export the board (as it is now) to a fresh unlinked temporary file.

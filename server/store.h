@@ -39,6 +39,19 @@ typedef struct store_ballot {
 
 typedef cns_err (*store_ballot_fn)(void *ctx, const store_ballot *ballot, cns_diag *diag);
 
+/* A parameter or a column of store_ops.sql. */
+typedef enum store_type { STORE_NULL, STORE_INT, STORE_TEXT, STORE_BLOB } store_type;
+
+typedef struct store_value {
+    store_type type;
+    int64_t i;     /* STORE_INT */
+    const void *p; /* STORE_TEXT, STORE_BLOB: len bytes (borrowed; a column's, for the call) */
+    size_t len;
+} store_value;
+
+/* Called with each row of a query (ncols values). */
+typedef cns_err (*store_row_fn)(void *ctx, const store_value *cols, size_t ncols, cns_diag *diag);
+
 typedef struct store_ops {
     const char *name;
     /* Connect (creating the schema if missing). OUT: *out. */
@@ -74,6 +87,14 @@ typedef struct store_ops {
                       void (*fn)(void *ctx, const char *role,
                                  const unsigned char hash[CNS_HASH_BYTES]),
                       void *ctx, cns_diag *diag);
+    /*
+     * One statement on the server's private tables (voters, codes, casts,
+     * settings; never the board's entries), with '?' for each of the n
+     * params (at most 8), in SQL both backends read. fn (may be NULL) is
+     * called on each row. OUT: *changes, the rows changed (may be NULL).
+     */
+    cns_err (*sql)(store *s, const char *sql, const store_value *params, size_t n, store_row_fn fn,
+                   void *ctx, uint64_t *changes, cns_diag *diag);
 } store_ops;
 
 struct store {

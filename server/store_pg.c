@@ -35,7 +35,16 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS entries (idx bigint PRIMARY KEY, kind smallint NOT NULL,"
     " hash bytea NOT NULL, type smallint, content bytea NOT NULL);"
     "CREATE INDEX IF NOT EXISTS entries_type ON entries(type, idx) WHERE type IS NOT NULL;"
-    "CREATE TABLE IF NOT EXISTS tokens (role text PRIMARY KEY, hash bytea NOT NULL);";
+    "CREATE TABLE IF NOT EXISTS tokens (role text PRIMARY KEY, hash bytea NOT NULL);"
+    /* private to the server (server/voters.c): never in the archive */
+    "CREATE TABLE IF NOT EXISTS settings (key text PRIMARY KEY, value text NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS voters (login text PRIMARY KEY, credential text NOT NULL UNIQUE);"
+    "CREATE TABLE IF NOT EXISTS codes (login text NOT NULL, n bigint NOT NULL,"
+    " hash bytea NOT NULL, used bigint, PRIMARY KEY (login, n));"
+    "CREATE TABLE IF NOT EXISTS casts (entry bigint PRIMARY KEY, hash bytea NOT NULL,"
+    " credential text NOT NULL, at bigint);"
+    "CREATE INDEX IF NOT EXISTS casts_hash ON casts(hash);"
+    "CREATE INDEX IF NOT EXISTS casts_credential ON casts(credential, entry);";
 
 /* One value in network order, for binary parameters. */
 typedef struct be64 {
@@ -325,6 +334,95 @@ static cns_err pg_tokens(store *base,
     return err;
 }
 
+/* Type OIDs (pg_type.h) of the parameters and columns store_ops.sql uses. */
+enum { OID_BOOL = 16, OID_BYTEA = 17, OID_INT8 = 20, OID_INT2 = 21, OID_INT4 = 23, OID_TEXT = 25 };
+
+/* sql with '?' as $1, $2, … into out (cap bytes). */
+static bool numbered(char *out, size_t cap, const char *sql)
+{
+    size_t at = 0, k = 0;
+    for (; *sql != '\0'; sql++) {
+        int n = *sql == '?' ? snprintf(out + at, cap - at, "$%zu", ++k)
+                            : snprintf(out + at, cap - at, "%c", *sql);
+        if (n < 0 || (size_t)n >= cap - at)
+            return false;
+        at += (size_t)n;
+    }
+    return true;
+}
+
+static store_value pg_column(PGresult *res, int row, int k)
+{
+    store_value v = {.type = STORE_NULL};
+    if (PQgetisnull(res, row, k))
+        return v;
+    const char *p = PQgetvalue(res, row, k);
+    int len = PQgetlength(res, row, k);
+    switch (PQftype(res, k)) {
+    case OID_INT8:
+    case OID_INT4:
+    case OID_INT2:
+    case OID_BOOL:
+        v.type = STORE_INT;
+        v.i = (int64_t)from_be(p, len);
+        if (len < 8 && len > 0 && (p[0] & 0x80) && PQftype(res, k) != OID_BOOL)
+            v.i -= (int64_t)1 << (8 * len); /* sign of a narrower integer */
+        break;
+    case OID_BYTEA:
+        v.type = STORE_BLOB;
+        break;
+    default:
+        v.type = STORE_TEXT;
+        break;
+    }
+    if (v.type != STORE_INT) {
+        v.p = p;
+        v.len = (size_t)len;
+    }
+    return v;
+}
+
+static cns_err pg_sql(store *base, const char *sql, const store_value *params, size_t n,
+                      store_row_fn fn, void *ctx, uint64_t *changes, cns_diag *diag)
+{
+    pg_store *s = (pg_store *)base;
+    char text[2048];
+    const char *values[8];
+    int lengths[8], formats[8];
+    unsigned types[8];
+    be64 ints[8];
+    store_value cols[8];
+    if (n > 8 || !numbered(text, sizeof text, sql))
+        return cns_diag_set(diag, CNS_ERR_INTERNAL, "postgresql: statement too long");
+    for (size_t k = 0; k < n; k++) {
+        const store_value *v = &params[k];
+        formats[k] = 1;
+        types[k] = v->type == STORE_INT ? OID_INT8 : v->type == STORE_BLOB ? OID_BYTEA : OID_TEXT;
+        ints[k] = to_be64((uint64_t)v->i);
+        values[k] = v->type == STORE_INT    ? (const char *)ints[k].b
+                    : v->type == STORE_NULL ? NULL
+                                            : (v->len ? v->p : "");
+        lengths[k] = v->type == STORE_INT ? 8 : (int)v->len;
+    }
+    PGresult *res = PQexecParams(s->conn, text, (int)n, types, values, lengths, formats, 1);
+    ExecStatusType st = PQresultStatus(res);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+        return fail(s, res, diag, "query");
+    cns_err err = CNS_OK;
+    int ncols = PQnfields(res);
+    if (ncols > 8)
+        err = cns_diag_set(diag, CNS_ERR_INTERNAL, "postgresql: too many columns");
+    for (int row = 0; err == CNS_OK && fn != NULL && row < PQntuples(res); row++) {
+        for (int k = 0; k < ncols; k++)
+            cols[k] = pg_column(res, row, k);
+        err = fn(ctx, cols, (size_t)ncols, diag);
+    }
+    if (err == CNS_OK && changes != NULL)
+        *changes = strtoull(PQcmdTuples(res), NULL, 10);
+    PQclear(res);
+    return err;
+}
+
 const store_ops store_pg_ops = {
     .name = "postgresql",
     .open = pg_open,
@@ -340,4 +438,5 @@ const store_ops store_pg_ops = {
     .before_event = pg_before_event,
     .token_set = pg_token_set,
     .tokens = pg_tokens,
+    .sql = pg_sql,
 };

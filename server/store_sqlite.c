@@ -31,7 +31,16 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS entries (idx INTEGER PRIMARY KEY, kind INTEGER NOT NULL,"
     " hash BLOB NOT NULL, type INTEGER, content BLOB NOT NULL);"
     "CREATE INDEX IF NOT EXISTS entries_type ON entries(type, idx) WHERE type IS NOT NULL;"
-    "CREATE TABLE IF NOT EXISTS tokens (role TEXT PRIMARY KEY, hash BLOB NOT NULL);";
+    "CREATE TABLE IF NOT EXISTS tokens (role TEXT PRIMARY KEY, hash BLOB NOT NULL);"
+    /* private to the server (server/voters.c): never in the archive */
+    "CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS voters (login TEXT PRIMARY KEY, credential TEXT NOT NULL UNIQUE);"
+    "CREATE TABLE IF NOT EXISTS codes (login TEXT NOT NULL, n INTEGER NOT NULL,"
+    " hash BLOB NOT NULL, used INTEGER, PRIMARY KEY (login, n));"
+    "CREATE TABLE IF NOT EXISTS casts (entry INTEGER PRIMARY KEY, hash BLOB NOT NULL,"
+    " credential TEXT NOT NULL, at INTEGER);"
+    "CREATE INDEX IF NOT EXISTS casts_hash ON casts(hash);"
+    "CREATE INDEX IF NOT EXISTS casts_credential ON casts(credential, entry);";
 
 static cns_err fail(sqlite_store *s, cns_diag *diag, const char *what)
 {
@@ -289,6 +298,69 @@ static cns_err sq_tokens(store *base,
     return rc == SQLITE_DONE ? CNS_OK : fail(s, diag, "tokens");
 }
 
+static void bind_value(sqlite3_stmt *st, int k, const store_value *v)
+{
+    if (v->type == STORE_INT)
+        sqlite3_bind_int64(st, k, (sqlite3_int64)v->i);
+    else if (v->type == STORE_TEXT)
+        sqlite3_bind_text64(st, k, v->p, v->len, SQLITE_STATIC, SQLITE_UTF8);
+    else if (v->type == STORE_BLOB)
+        sqlite3_bind_blob64(st, k, v->len ? v->p : "", v->len, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, k);
+}
+
+static store_value column_value(sqlite3_stmt *st, int k)
+{
+    store_value v = {.type = STORE_NULL};
+    switch (sqlite3_column_type(st, k)) {
+    case SQLITE_INTEGER:
+        v.type = STORE_INT;
+        v.i = sqlite3_column_int64(st, k);
+        break;
+    case SQLITE_TEXT:
+        v.type = STORE_TEXT;
+        v.p = sqlite3_column_text(st, k);
+        v.len = (size_t)sqlite3_column_bytes(st, k);
+        break;
+    case SQLITE_BLOB:
+        v.type = STORE_BLOB;
+        v.p = sqlite3_column_blob(st, k);
+        v.len = (size_t)sqlite3_column_bytes(st, k);
+        break;
+    default:
+        break;
+    }
+    return v;
+}
+
+static cns_err sq_sql(store *base, const char *sql, const store_value *params, size_t n,
+                      store_row_fn fn, void *ctx, uint64_t *changes, cns_diag *diag)
+{
+    sqlite_store *s = (sqlite_store *)base;
+    sqlite3_stmt *st = NULL;
+    store_value cols[8];
+    cns_err err = CNS_OK;
+    int rc = SQLITE_DONE;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return fail(s, diag, "prepare");
+    for (size_t k = 0; k < n; k++)
+        bind_value(st, (int)k + 1, &params[k]);
+    size_t ncols = (size_t)sqlite3_column_count(st);
+    while (err == CNS_OK && ncols <= 8 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        for (size_t k = 0; k < ncols; k++)
+            cols[k] = column_value(st, (int)k);
+        if (fn != NULL)
+            err = fn(ctx, cols, ncols, diag);
+    }
+    if (err == CNS_OK && (ncols > 8 || rc != SQLITE_DONE))
+        err = fail(s, diag, "query");
+    if (err == CNS_OK && changes != NULL)
+        *changes = (uint64_t)sqlite3_changes(s->db);
+    sqlite3_finalize(st);
+    return err;
+}
+
 const store_ops store_sqlite_ops = {
     .name = "sqlite",
     .open = sq_open,
@@ -304,4 +376,5 @@ const store_ops store_sqlite_ops = {
     .before_event = sq_before_event,
     .token_set = sq_token_set,
     .tokens = sq_tokens,
+    .sql = sq_sql,
 };

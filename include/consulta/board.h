@@ -175,6 +175,23 @@ typedef struct cns_board_ballot cns_board_ballot;
 CNS_NODISCARD cns_err cns_board_ballot_prepare(cns_board_ballot **out, const cns_election *election,
                                                const char *ballot, size_t len, cns_diag *diag);
 
+/* Told the parsed ballot's public credential (borrowed) before its proofs are checked. */
+typedef cns_err (*cns_board_ballot_check_fn)(void *ctx, const cns_elt *credential, cns_diag *diag);
+
+/*
+ * As cns_board_ballot_prepare, but once the ballot is parsed and before any
+ * proof is checked, check(ctx, credential, diag) may refuse it (a cheap
+ * refusal before the costly verification): its error is returned.
+ */
+CNS_NODISCARD cns_err cns_board_ballot_prepare_checked(cns_board_ballot **out,
+                                                       const cns_election *election,
+                                                       const char *ballot, size_t len,
+                                                       cns_board_ballot_check_fn check, void *ctx,
+                                                       cns_diag *diag);
+
+/* The prepared ballot's public credential (borrowed). */
+const cns_elt *cns_board_ballot_credential(const cns_board_ballot *ballot);
+
 /* Free a prepared ballot; NULL is fine. */
 void cns_board_ballot_free(cns_board_ballot *ballot);
 

@@ -135,6 +135,13 @@ CNS_NODISCARD cns_err cns_credential_list_get(const cns_credential_list *list, s
                                               cns_elt *elt, uint64_t *weight);
 
 /*
+ * Where credential i (0 ≤ i < count, list order) was in the input: its item
+ * number (0-based) for a parsed list, the voter's number in a batch. A batch's
+ * voter v has the public credential at the i whose position is v.
+ */
+size_t cns_credential_list_position(const cns_credential_list *list, size_t i);
+
+/*
  * Look up a public credential (a ballot's). OUT: *weight and *index (either
  * may be NULL). Errors: CNS_ERR_NOTFOUND (not in the list). O(log n).
  */

@@ -110,12 +110,21 @@ struct cns_board_ballot {
 cns_err cns_board_ballot_prepare(cns_board_ballot **out, const cns_election *election,
                                  const char *bytes, size_t len, cns_diag *diag)
 {
+    return cns_board_ballot_prepare_checked(out, election, bytes, len, NULL, NULL, diag);
+}
+
+cns_err cns_board_ballot_prepare_checked(cns_board_ballot **out, const cns_election *election,
+                                         const char *bytes, size_t len,
+                                         cns_board_ballot_check_fn check, void *ctx, cns_diag *diag)
+{
     cns_board_ballot *p = calloc(1, sizeof *p);
     *out = NULL;
     if (p == NULL)
         return CNS_ERR_NOMEM;
     p->election = election;
     cns_err err = cns_ballot_parse(&p->ballot, election, bytes, len, diag);
+    if (err == CNS_OK && check != NULL)
+        err = check(ctx, cns_ballot_credential(p->ballot), diag);
     if (err == CNS_OK)
         err = cns_ballot_verify(election, p->ballot, diag);
     if (err != CNS_OK) {
@@ -124,6 +133,11 @@ cns_err cns_board_ballot_prepare(cns_board_ballot **out, const cns_election *ele
     }
     *out = p;
     return CNS_OK;
+}
+
+const cns_elt *cns_board_ballot_credential(const cns_board_ballot *p)
+{
+    return cns_ballot_credential(p->ballot);
 }
 
 void cns_board_ballot_free(cns_board_ballot *p)

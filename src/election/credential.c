@@ -413,6 +413,11 @@ cns_err cns_credential_list_get(const cns_credential_list *list, size_t i, cns_e
     return CNS_OK;
 }
 
+size_t cns_credential_list_position(const cns_credential_list *list, size_t i)
+{
+    return i < list->n ? (size_t)rec_u64(list, i, 1) : SIZE_MAX;
+}
+
 cns_err cns_credential_list_find(const cns_credential_list *list, const cns_elt *elt,
                                  uint64_t *weight, size_t *index)
 {
