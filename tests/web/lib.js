@@ -50,7 +50,7 @@ function run(args, opts = {}) {
  * one trustee, questions from `template` (a path or an object). Returns
  * {dir, uuid, creds: [private credential lines]}.
  */
-function election({ group = 'ristretto255', voters = 6, template, extra = [] } = {}) {
+function election({ group = 'ristretto255', voters = 6, template, auth = false, codes = 3 } = {}) {
   const dir = tmpdir(group.replace(/[^a-z0-9]/gi, ''));
   let tpl = template || path.join(TD, 'belenios-2.0-ff', 'questions.json');
   if (typeof tpl === 'object') {
@@ -58,18 +58,33 @@ function election({ group = 'ristretto255', voters = 6, template, extra = [] } =
     tpl = path.join(dir, 'questions.json');
   }
   const uuid = run(['uuid']).trim();
-  run(['credentials', '--uuid', uuid, '--count', String(voters), '--group', group, '--dir', dir, ...extra]);
+  if (auth) {
+    const list = ['login,name'];
+    for (let i = 1; i <= voters; i++) list.push(`votante${i},Votante ${i}`);
+    fs.writeFileSync(path.join(dir, 'voters.csv'), list.join('\n') + '\n');
+    run(['credentials', '--uuid', uuid, '--voters', path.join(dir, 'voters.csv'), '--group', group, '--dir', dir]);
+  } else {
+    run(['credentials', '--uuid', uuid, '--count', String(voters), '--group', group, '--dir', dir]);
+  }
   run(['trustee', 'keygen', '--group', group, '--dir', dir]);
   const pub = fs.readdirSync(dir).filter((f) => f.endsWith('.pubkey'));
   fs.writeFileSync(path.join(dir, 'public_keys.jsons'), pub.map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join(''));
   run(['trustee', 'make', '--group', group, '--dir', dir]);
   run(['election-make', '--uuid', uuid, '--group', group, '--template', tpl, '--dir', dir]);
-  run(['serve', '--init', '--dir', dir]);
+  if (auth) run(['serve', '--init', '--dir', dir, '--voters', path.join(dir, 'bindings.csv'), '--codes', String(codes)]);
+  else run(['serve', '--init', '--dir', dir, '--no-voter-auth']);
   const creds = fs
     .readFileSync(path.join(dir, 'private_creds.txt'), 'utf8')
     .split('\n')
     .filter(Boolean);
-  return { dir, uuid, creds, group };
+  /* codes.csv: "login,code1,…" per voter (after a header, if any). */
+  const logins = {};
+  if (auth)
+    for (const line of fs.readFileSync(path.join(dir, 'codes.csv'), 'utf8').split('\n').filter(Boolean)) {
+      const [login, ...cs] = line.split(',');
+      if (login !== 'login') logins[login] = cs;
+    }
+  return { dir, uuid, creds, group, logins };
 }
 
 /* The private credential as the voter types it: the last field of a private_creds.txt line. */

@@ -220,6 +220,47 @@ async function otherGroup(ctx, group) {
   }
 }
 
+/* Voter authentication: login and one-time code; wrong code, used code, another voter's credential. */
+async function withAuth(ctx) {
+  const e = election({ voters: 3, template: TEMPLATE, auth: true, codes: 2 });
+  const s = await serve(e);
+  try {
+    const p = await page(ctx);
+    const cred = {};
+    for (const line of e.creds) cred[line.split(/\s+/)[0]] = credentialOf(line);
+    const [c1a, c1b] = e.logins.votante1;
+    const expectError = async (what, key, o) => {
+      await vote(p, Object.assign({ base: s.base, lang: 'es', answers: [[0], [1]], noWait: true }, o));
+      await p.waitForFunction(() => !document.getElementById('msg').hidden, null, { timeout: 30000 });
+      eq(await p.locator('#msg').textContent().then((x) => x.startsWith(cat.es[key])), true, `${what}: ${key} (${await p.locator('#msg').textContent()})`);
+    };
+    /* A wrong code: refused, the voter stays on the cast screen with the ballot kept, then the right code works. */
+    await expectError('wrong one-time code', 'err_auth', { credential: cred.votante1, login: 'votante1', code: '0000-0000-0000', tag: 'auth-wrong-code' });
+    ok(await p.locator('#s-ready').isVisible(), 'wrong code: back on the cast screen');
+    eq(await p.locator('#i-code').inputValue(), '', 'wrong code: the code field is emptied');
+    await shot(p, 'auth-wrong-code-message');
+    eq(await axe(p), [], 'axe: wrong code');
+    await p.locator('#i-code').fill(c1a);
+    await p.locator('#b-cast').click();
+    await p.waitForSelector('#s-done:not([hidden])', { timeout: 30000 });
+    ok(true, 'right code after a wrong one: cast');
+    /* The same code again, for a revote: already used. */
+    await expectError('used code', 'err_code_used', { credential: cred.votante1, login: 'votante1', code: c1a });
+    /* Another voter's credential with this login. */
+    await expectError('credential of another login', 'err_wrong_credential', { credential: cred.votante2, login: 'votante1', code: c1b });
+    const n = (await ballotsOf(s)).length;
+    eq(n, 1, 'refused ballots are not on the board');
+    /* The revote with a fresh code: warned, accepted. */
+    const rv = await vote(p, { base: s.base, lang: 'es', credential: cred.votante1, answers: [[1], [0, 1]], login: 'votante1', code: c1b, tag: 'auth-revote' });
+    ok(rv.revote && rv.revote.length > 0, 'auth: revote warned');
+    eq((await ballotsOf(s)).length, 2, 'auth: the revote is on the board');
+    run(['verify', s.base]);
+    ok(true, 'auth: consulta verify');
+  } finally {
+    await s.stop();
+  }
+}
+
 async function main() {
   if (!hasWorker()) {
     console.log(`  (skipped: no Web Worker in ${L.WEB}/core: the wasm core is not built)`);
@@ -228,6 +269,7 @@ async function main() {
   const { ctx, close } = await browser();
   try {
     await ristretto(ctx);
+    await withAuth(ctx);
     await otherGroup(ctx, 'Ed25519');
     await otherGroup(ctx, 'BELENIOS-2048');
   } finally {
