@@ -179,6 +179,7 @@
     shared = shared || $('o-shared').checked;
     window.consultaNoRemember = shared;
     if (shared) touch();
+    init(); /* the core loads while the voter types the credential */
     show('s-cred');
   }
 
