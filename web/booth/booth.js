@@ -73,7 +73,7 @@
 
   function texts() {
     const lang = window.i18n.lang();
-    const tr = translations && translations[lang];
+    const tr = pickTranslation(translations, lang);
     const q = election.questions.map((q, i) => {
       const tq = tr && tr.questions && tr.questions[i];
       return {
@@ -88,7 +88,15 @@
     };
   }
 
-  /* Translations carried by election.json ("translations") or served beside it. */
+  /* The translation for lang: exactly that tag, else the first of its regional tags (qu-PE). */
+  function pickTranslation(all, lang) {
+    if (!all) return null;
+    if (all[lang]) return all[lang];
+    const k = Object.keys(all).find((x) => x.startsWith(lang + '-'));
+    return k ? all[k] : null;
+  }
+
+  /* Translations carried by election.json ("translations": {LANG: {name, description, questions}}). */
   function readTranslations(e) {
     if (e.translations && typeof e.translations === 'object') return e.translations;
     return null;
@@ -576,7 +584,9 @@
     $('d-code').textContent = '';
     $('d-shared').hidden = true;
     $('o-shared').checked = shared;
-    history.replaceState(null, '', location.pathname + '?shared=1');
+    const keep = new URLSearchParams({ shared: '1' });
+    if (params.get('idle')) keep.set('idle', params.get('idle'));
+    history.replaceState(null, '', location.pathname + '?' + keep.toString());
     await window.i18n.reset();
     say(null);
     renderStart();
@@ -635,7 +645,13 @@
       renderStart();
       const visible = document.querySelector('.screen:not([hidden])');
       if (!visible || !election) return;
-      if (visible.id === 's-question') showQuestion();
+      if (visible.id === 's-question') {
+        /* keep what the voter ticked, checked or not against the rules yet */
+        const checked = [...$('q-answers').querySelectorAll('input:checked')].map((x) => x.value);
+        secret.blank[secret.q] = checked.includes('blank');
+        secret.picks[secret.q] = new Set(checked.filter((v) => v !== 'blank').map(Number));
+        showQuestion();
+      }
       else if (visible.id === 's-review') showReview();
       else if (visible.id === 's-cred' || visible.id === 's-start') say(null);
     });

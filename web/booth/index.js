@@ -9,7 +9,9 @@
 
   function render() {
     if (!election) return;
-    const tr = election.translations && election.translations[window.i18n.lang()];
+    const all = election.translations || {};
+    const lang = window.i18n.lang();
+    const tr = all[lang] || all[Object.keys(all).find((x) => x.startsWith(lang + '-'))];
     $('e-name').textContent = (tr && tr.name) || election.name;
     $('e-description').textContent = (tr && tr.description) || election.description || '';
     const st = $('e-state');
