@@ -10,7 +10,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { ROOT, ok, eq, summary, election, serve, browser, page, shot, axe } = require('./lib');
+const { ROOT, ok, eq, summary, election, serve, browser, page, shot, axe, hasWorker } = require('./lib');
 
 const cat = {};
 for (const l of ['es', 'qu', 'ay', 'en']) cat[l] = JSON.parse(fs.readFileSync(path.join(ROOT, 'web', 'i18n', l + '.json'), 'utf8'));
@@ -59,7 +59,10 @@ async function main() {
       eq(await p.locator('#result').textContent(), cat[lang].find_notfound.replace('{q}', 'ABCD-EFGH'), `${lang}: find an unknown code`);
       await shot(p, `pages-${lang}-4-find`);
       await checkAxe(p, `${lang} find`);
-      eq(p.problems, [], `${lang}: no console error`);
+      /* Before the wasm core is merged, its worker is missing: that is the only failure allowed. */
+      const problems = hasWorker() ? p.problems : p.problems.filter((x) => !/\/web\/core\/worker\.js$/.test(x));
+      eq(problems, [], `${lang}: no console error`);
+      p.problems.length = 0;
     }
     const storage = await p.evaluate(() => Object.keys(localStorage));
     eq(storage, ['consulta.lang'], 'localStorage holds only the language');
