@@ -16,11 +16,19 @@
 #  4. GET …/ballots/TRACKER (full tracker, short code in any case, with or
 #     without its dash) and GET …/credentials/PUBCRED;
 #  5. no login and no code in the export or in any public route;
-#  6. the BELENIOS-2048 export verifies with belenios-tool;
+#  6. the BELENIOS-2048 export, its election carrying translations
+#     (election.json's "translations"), verifies with belenios-tool;
 #  7. an election without voter authentication: the warning, "auth":"none".
 set -u
 . "$(dirname "$0")/lib.sh"
-QUESTIONS=$TD/belenios-2.0-ff/questions.json
+# The reference questions, with their texts in Spanish, Quechua, Aymara and English.
+QUESTIONS=$T/questions.json
+cat >"$QUESTIONS" <<'EOF'
+{"description":"Benchmark consultation.","name":"Bench","questions":[{"answers":["Yes","No"],"blank":true,"min":1,"max":1,"question":"Do you approve the proposal?"},{"answers":["Option A","Option B","Option C","Option D","Option E"],"min":1,"max":1,"question":"Which option do you prefer?"}],
+ "translations":{"es":{"description":"Consulta de prueba.","name":"Prueba","questions":[{"answers":["Sí","No"],"question":"¿Aprueba la propuesta?"},{"answers":["Opción A","Opción B","Opción C","Opción D","Opción E"],"question":"¿Qué opción prefiere?"}]},
+  "qu":{"name":"Pruebapaq","questions":[{"answers":["Arí","Manan"],"question":"¿Kay yuyaychayta chaskinkichu?"},{"answers":["A","B","C","D","E"],"question":"¿Mayqintataq munanki?"}]},
+  "ay":{"name":"Yant'awi"},"en":{"name":"Bench"}}}
+EOF
 PIDS=()
 PGDATA_DIR=
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
@@ -240,8 +248,9 @@ with_codes() {
     done
     equal "$what: logins and codes in the export and public routes" "$leaks" 0
     check "$what: consulta verifies the export" "$C" verify --quiet "$DIR/export"
+    grep -q '"translations":{"ay":{"name":"Yant'"'"'awi"},"en":' "$DIR/export/election.json" && pass || fail "$what: the translations are not in election.json"
     if [ "$group" = BELENIOS-2048 ]; then
-        check "$what: belenios-tool verifies the export" belenios-tool election verify --dir "$DIR/export"
+        check "$what: belenios-tool verifies the export (with translations)" belenios-tool election verify --dir "$DIR/export"
     fi
 }
 
