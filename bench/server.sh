@@ -44,7 +44,7 @@ cpu() { awk -v t="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / t}' "/proc/
 # run NAME DB SERVERS: one measurement.
 run() {
     local name=$1 db=$2 servers=$3 urls= pids=() k
-    "$C" serve --init --dir "$W" --db "$db" --tokens "$W/tokens-$name" >>"$W/log" 2>&1
+    "$C" serve --init --no-voter-auth --dir "$W" --db "$db" --tokens "$W/tokens-$name" >>"$W/log" 2>&1
     for ((k = 0; k < servers; k++)); do
         rm -f "$W/port"
         "$C" serve --db "$db" --port 0 --port-file "$W/port" 2>"$W/$name-$k.log" >/dev/null &

@@ -10,6 +10,12 @@
  * an election still verifies there; elections meant for other Belenios
  * tools can leave it out.
  *
+ * The optional member "translations" (after "counting") carries the
+ * election's texts in other languages, for the voting booth:
+ * {"qu":{"description","name","questions":[{"answers":[…],"question"}…]},…},
+ * languages as BCP 47 tags sorted, each question translated whole
+ * (src/election/translations.h; docs/api.md). belenios-tool 2.0 ignores it.
+ *
  * THREAD SAFETY: a parsed election is immutable; share it freely.
  */
 #ifndef CONSULTA_ELECTION_H
@@ -82,7 +88,8 @@ size_t cns_question_width(const cns_question *q);
  * "counting", a uuid, a group and the election public key. OUT: *json
  * (malloc'd, NUL-terminated, caller frees), *len. The template is checked as
  * cns_election_parse checks questions and rules ("template: question 2:
- * counting rule: …"); the rules are written in canonical form.
+ * counting rule: …"); the rules are written in canonical form, and so are
+ * the optional "translations" (checked against the questions).
  */
 CNS_NODISCARD cns_err cns_election_make(char **json, size_t *len, const char *template_json,
                                         size_t template_len, const char *uuid,

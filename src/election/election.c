@@ -8,6 +8,7 @@
 #include "consulta/limits.h"
 #include "core/hash.h"
 #include "election/counting.h"
+#include "election/translations.h"
 #include "record/json.h"
 
 struct cns_election {
@@ -22,6 +23,8 @@ struct cns_election {
     char *counting; /* canonical "counting" array, or NULL */
     size_t counting_len;
     cns_count_rule **rules; /* n_questions entries: each question's rule, or NULL */
+    char *translations;     /* canonical "translations" object, or NULL */
+    size_t translations_len;
 };
 
 static char *dup_n(const char *s, size_t len)
@@ -58,6 +61,7 @@ void cns_election_free(cns_election *e)
         return;
     rules_free(e->rules, e->n_questions);
     free(e->counting);
+    free(e->translations);
     questions_free(e->questions, e->n_questions);
     free(e->bytes);
     free(e->description);
@@ -194,7 +198,30 @@ static void write_election(cns_buf *b, const cns_election *e, size_t *counting_a
             *counting_at = b->len;
         cns_buf_put(b, e->counting, e->counting_len);
     }
+    if (e->translations != NULL) {
+        cns_buf_puts(b, ",");
+        cns_jw_key(b, "translations");
+        cns_buf_put(b, e->translations, e->translations_len);
+    }
     cns_buf_puts(b, "}");
+}
+
+/* Check "translations" (v, may be NULL) against e's questions; keep it canonical. */
+static cns_err take_translations(cns_election *e, const json_t *v, const char *what, cns_diag *diag)
+{
+    cns_buf b;
+    if (v == NULL)
+        return CNS_OK;
+    cns_buf_init(&b, CNS_MAX_ELECTION_BYTES);
+    cns_err err = translations_write(&b, v, e->questions, e->n_questions, what, diag);
+    if (err == CNS_OK)
+        err = cns_buf_status(&b);
+    if (err == CNS_OK) {
+        e->translations = cns_buf_take(&b, &e->translations_len);
+        err = e->translations != NULL ? CNS_OK : CNS_ERR_NOMEM;
+    }
+    cns_buf_free(&b);
+    return err;
 }
 
 /*
@@ -246,12 +273,13 @@ static cns_err take_string(char **out, const json_t *obj, const char *key, const
 
 static cns_err parse_fields(cns_election *e, const json_t *root, cns_diag *diag)
 {
-    static const char *const keys[] = {"version",    "description", "name", "group",
-                                       "public_key", "questions",   "uuid", "?counting"};
+    static const char *const keys[] = {"version", "description", "name",
+                                       "group",   "public_key",  "questions",
+                                       "uuid",    "?counting",   "?translations"};
     const char *what = "election";
     const char *group_name;
     long long version;
-    cns_err err = cns_jr_fields(root, keys, 8, what, diag);
+    cns_err err = cns_jr_fields(root, keys, 9, what, diag);
     if (err == CNS_OK)
         err = cns_jr_int(root, "version", 1, 1, &version, what, diag);
     if (err == CNS_OK)
@@ -302,6 +330,8 @@ cns_err cns_election_parse(cns_election **out, const char *bytes, size_t len, cn
         err = parse_fields(e, root, diag);
     if (err == CNS_OK)
         err = take_counting(e, json_object_get(root, "counting"), at);
+    if (err == CNS_OK)
+        err = take_translations(e, json_object_get(root, "translations"), "election", diag);
     if (err != CNS_OK)
         goto done;
     write_election(&b, e, &counting_at);
@@ -331,7 +361,8 @@ cns_err cns_election_make(char **json, size_t *len, const char *template_json, s
                           const char *uuid, const cns_group *group, const cns_elt *public_key,
                           cns_diag *diag)
 {
-    static const char *const keys[] = {"description", "name", "questions", "?counting"};
+    static const char *const keys[] = {"description", "name", "questions", "?counting",
+                                       "?translations"};
     json_t *root = NULL;
     cns_buf b;
     cns_election e = {.group = group, .public_key = *public_key};
@@ -342,7 +373,7 @@ cns_err cns_election_make(char **json, size_t *len, const char *template_json, s
     *json = NULL;
     err = cns_jr_parse(&root, template_json, template_len, "template", diag);
     if (err == CNS_OK)
-        err = cns_jr_fields(root, keys, 4, "template", diag);
+        err = cns_jr_fields(root, keys, 5, "template", diag);
     if (err == CNS_OK)
         err = take_string(&e.description, root, "description", "template", diag);
     if (err == CNS_OK)
@@ -356,6 +387,8 @@ cns_err cns_election_make(char **json, size_t *len, const char *template_json, s
         err = take_counting(&e, json_object_get(root, "counting"), at);
     if (err == CNS_OK)
         err = parse_counting(&e, json_object_get(root, "counting"), NULL, "template", diag);
+    if (err == CNS_OK)
+        err = take_translations(&e, json_object_get(root, "translations"), "template", diag);
     if (err != CNS_OK)
         goto done;
     e.uuid = (char *)uuid;
@@ -367,6 +400,7 @@ done:
     cns_buf_free(&b);
     rules_free(e.rules, e.n_questions);
     free(e.counting);
+    free(e.translations);
     questions_free(e.questions, e.n_questions);
     free(e.description);
     free(e.name);
