@@ -12,6 +12,8 @@
 
 #include <sodium.h>
 
+#include "text.h"
+
 char *cli_read(const char *path, size_t *len, bool strip)
 {
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
@@ -114,7 +116,9 @@ int cli_find_board(char *buf, size_t cap, const char *dir)
 int cli_fail(const char *cmd, cns_err err, const cns_diag *diag)
 {
     const char *detail = diag != NULL && diag->text[0] != '\0' ? diag->text : cns_strerror(err);
-    fprintf(stderr, "consulta %s: %s\n", cmd, detail);
+    fprintf(stderr, "consulta %s: ", cmd);
+    cli_put(stderr, detail); /* a diagnostic may quote untrusted content */
+    fputc('\n', stderr);
     return EXIT_REFUSED;
 }
 
