@@ -11,6 +11,7 @@
 #include "outcome.h"
 #include "remote.h"
 #include "report.h"
+#include "text.h"
 #include "util.h"
 
 static const char usage_text[] =
@@ -52,7 +53,9 @@ static void print_summary(const cns_board *board)
     const cns_election *e = cns_board_election(board);
     cns_board_summary_get(board, &s);
     cns_hash_to_hex(head, s.head.hash);
-    printf("election   %s (%s)\n", cns_election_name(e), cns_election_uuid(e));
+    fputs("election   ", stdout);
+    cli_put(stdout, cns_election_name(e)); /* untrusted: from the board */
+    printf(" (%s)\n", cns_election_uuid(e));
     printf("group      %s\n", cns_group_name(cns_election_group(e)));
     printf("voters     %llu credentials\n", (unsigned long long)s.credentials);
     printf("ballots    %llu cast, %llu counted (last per credential)%s\n",
