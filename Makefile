@@ -10,7 +10,7 @@ CFLAGS   ?= -O2 -g
 WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wformat=2 -Wvla -Wimplicit-fallthrough
 WERROR   ?= -Werror
-PKGS     := libsodium jansson nettle gmp libmicrohttpd sqlite3 libpq
+PKGS     := libsodium jansson nettle gmp libmicrohttpd sqlite3 libpq libcurl
 CPPFLAGS += -Iinclude -MMD -MP -D_GNU_SOURCE
 ifdef SAN
 CFLAGS   := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

@@ -13,6 +13,7 @@
 #include "consulta/limits.h"
 #include "election_files.h"
 #include "outcome.h"
+#include "remote.h"
 #include "report.h"
 #include "util.h"
 
@@ -266,9 +267,12 @@ static int simple(const char *cmd, const char *usage, const char *type, const ch
 
 int cmd_cast(int argc, char **argv)
 {
+    if (cli_cast_is_remote(argc, argv))
+        return cli_cast_remote(argc, argv);
     return simple("cast",
                   "usage: consulta cast [--dir DIR] < BALLOTS\n\nCast ballots (one per line) on "
-                  "DIR's board; prints each smart ballot tracker.\n",
+                  "DIR's board; prints each smart ballot tracker.\n"
+                  "For a live board: consulta cast --url URL (see consulta cast --url x --help).\n",
                   "Ballot", "-", argc, argv);
 }
 

@@ -9,6 +9,7 @@
 
 #include "commands.h"
 #include "consulta/count.h"
+#include "text.h"
 
 static void usage(FILE *out)
 {
@@ -295,7 +296,10 @@ static int render(const opts *o, const cns_count_result *res)
         free(text);
         return 1;
     }
-    fputs(text, f);
+    if (strcmp(fmt, "text") == 0) /* candidates' names come from the input */
+        cli_escape(f, text, strlen(text), true);
+    else
+        fputs(text, f);
     if (strcmp(fmt, "json") == 0 || strcmp(fmt, "nist") == 0)
         fputc('\n', f);
     int rc = ferror(f) ? 1 : 0;
@@ -331,7 +335,9 @@ static int count(opts *o)
         cns_count_rule_from_json(rule_text, strlen(rule_text), &rule, &diag) != CNS_OK ||
         cns_count_input_parse(fmt, o->input, text, len, rule, &in, &diag) != CNS_OK ||
         cns_count_run(rule, in, &res, &diag) != CNS_OK) {
-        fprintf(stderr, "consulta: %s\n", diag.text[0] ? diag.text : "out of memory");
+        fputs("consulta: ", stderr);
+        cli_put(stderr, diag.text[0] ? diag.text : "out of memory"); /* may quote the input */
+        fputc('\n', stderr);
         goto done;
     }
     rc = render(o, res);

@@ -26,7 +26,9 @@ static const char serve_usage[] =
     "Serve the public board of the election over HTTP (API: docs/api.md).\n"
     "The board is kept in CONNINFO: a SQLite file (default DIR/board.sqlite) or a\n"
     "PostgreSQL connection string (postgresql://… or \"host=… dbname=…\"); several\n"
-    "servers on one PostgreSQL database serve one board.\n"
+    "servers on one PostgreSQL database serve one board. Keep the password out of\n"
+    "CONNINFO (it would show in ps): put it in a PGPASSFILE (default ~/.pgpass,\n"
+    "mode 0600; see libpq's documentation); consulta prints a password as ***.\n"
     "\n"
     "--init starts the board from DIR/election.json, DIR/trustees.json and\n"
     "DIR/public_creds.json (checked as a verifier would), makes an access token for\n"
@@ -203,6 +205,56 @@ static const char no_auth_warning[] =
     "or anyone who copied them) can vote in any voter's place. Use --voters FILE to\n"
     "require each voter's login and one-time code as well.\n";
 
+/*
+ * Print a connection string without its password: the value of a password=
+ * keyword (key/value form or URI query), and the password of a URI's
+ * user:password@ part, become "***". Use PGPASSFILE (~/.pgpass) rather than a
+ * password in CONNINFO: then there is none to print, in ps or anywhere.
+ */
+static void print_redacted(FILE *f, const char *db)
+{
+    bool uri = strncmp(db, "postgres://", 11) == 0 || strncmp(db, "postgresql://", 13) == 0;
+    const char *p = db, *auth = uri ? strstr(db, "://") + 3 : NULL;
+    size_t auth_len = auth ? strcspn(auth, "/?") : 0;
+    const char *at = NULL, *colon = NULL;
+    for (size_t i = 0; i < auth_len; i++) /* user:password@host: the last @ of the authority */
+        at = auth[i] == '@' ? auth + i : at;
+    for (const char *c = auth; at != NULL && c < at && colon == NULL; c++)
+        colon = *c == ':' ? c : NULL;
+    if (colon != NULL) {
+        fwrite(db, 1, (size_t)(colon + 1 - db), f);
+        fputs("***", f);
+        p = at;
+    }
+    while (*p != '\0') {
+        const char *key = strstr(p, "password");
+        if (key == NULL || (key > db && strchr(" \t?&", key[-1]) == NULL)) {
+            size_t n = key ? (size_t)(key - p) + 8 : strlen(p);
+            fwrite(p, 1, n, f);
+            p += n;
+            continue;
+        }
+        const char *v = key + 8;
+        while (*v == ' ' || *v == '\t')
+            v++;
+        if (*v != '=') {
+            fwrite(p, 1, (size_t)(v - p), f);
+            p = v;
+            continue;
+        }
+        for (v++; *v == ' ' || *v == '\t'; v++)
+            ;
+        fwrite(p, 1, (size_t)(v - p), f);
+        fputs("***", f);
+        if (*v == '\'') /* a quoted value, with \' and \\ inside */
+            for (v++; *v != '\0' && *v != '\''; v++)
+                v += v[0] == '\\' && v[1] != '\0';
+        else
+            v += uri ? strcspn(v, "&") : strcspn(v, " \t");
+        p = *v == '\'' ? v + 1 : v;
+    }
+}
+
 static int init(const serve_opts *o, const char *db)
 {
     char path[4096], codes_path[4096];
@@ -239,7 +291,8 @@ static int init(const serve_opts *o, const char *db)
             rc = write_tokens(codes_out, codes, lcodes);
     }
     if (rc == EXIT_OK)
-        printf("board started in %s; access tokens in %s\n", db, out);
+        fputs("board started in ", stdout), print_redacted(stdout, db),
+            printf("; access tokens in %s\n", out);
     if (rc == EXIT_OK && codes != NULL)
         printf("voters authenticated: one-time codes (%u per login) in %s; give each voter "
                "theirs apart from the credential\n",

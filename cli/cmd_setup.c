@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
 #include <sodium.h>
 
 #include "commands.h"
@@ -15,6 +16,7 @@
 #include "consulta/election.h"
 #include "consulta/limits.h"
 #include "consulta/trustees.h"
+#include "text.h"
 #include "util.h"
 #include "voters_csv.h"
 
@@ -228,6 +230,48 @@ done:
     return rc;
 }
 
+/*
+ * Every string in the JSON value v is printable text (no control character:
+ * see cli_has_control); where says where v is. Errors: CNS_ERR_INVALID.
+ */
+static cns_err printable_value(const json_t *v, const char *where, cns_diag *diag)
+{
+    char inner[512];
+    const char *key;
+    json_t *item;
+    size_t i;
+    cns_err err = CNS_OK;
+    if (json_is_string(v) && cli_has_control(json_string_value(v), json_string_length(v)))
+        return cns_diag_set(diag, CNS_ERR_INVALID,
+                            "%s holds a control character: names, questions and answers must "
+                            "be printable text",
+                            where);
+    json_object_foreach((json_t *)v, key, item)
+    {
+        snprintf(inner, sizeof inner, "%s.%.64s", where, key);
+        if (err == CNS_OK)
+            err = printable_value(item, inner, diag);
+    }
+    json_array_foreach(v, i, item)
+    {
+        snprintf(inner, sizeof inner, "%s[%zu]", where, i);
+        if (err == CNS_OK)
+            err = printable_value(item, inner, diag);
+    }
+    return err;
+}
+
+/* The texts of the election made (json, len bytes) are printable (item 11 of issue 10). */
+static cns_err printable_texts(const char *json, size_t len, cns_diag *diag)
+{
+    json_t *doc = json_loadb(json, len, 0, NULL);
+    if (doc == NULL)
+        return cns_diag_set(diag, CNS_ERR_NOMEM, "out of memory");
+    cns_err err = printable_value(doc, "election", diag);
+    json_decref(doc);
+    return err;
+}
+
 static const char election_make_usage[] =
     "usage: consulta election-make --uuid UUID --template FILE [--group GROUP] [--dir DIR]\n"
     "\n"
@@ -286,6 +330,8 @@ int cmd_election_make(int argc, char **argv)
     }
     err = cns_election_make(&json, &len, template, template_len, uuid, group,
                             cns_trustees_public_key(trustees), &diag);
+    if (err == CNS_OK)
+        err = printable_texts(json, len, &diag);
     if (err != CNS_OK) {
         rc = cli_fail("election-make", err, &diag);
         goto done;

@@ -11,6 +11,7 @@
 #include "outcome.h"
 #include "remote.h"
 #include "report.h"
+#include "text.h"
 #include "util.h"
 
 static const char usage_text[] =
@@ -21,8 +22,9 @@ static const char usage_text[] =
     "the election directory holding it. Every ballot, proof, tally, partial\n"
     "decryption and the result are checked; the first failure is named.\n"
     "Prints a summary, the result, and the board's chain head (keep it: a later\n"
-    "board must extend it). URL is a live board, http://HOST:PORT/elections/UUID\n"
-    "(consulta serve): its archive is downloaded and verified the same way.\n"
+    "board must extend it). URL is a live board, http[s]://HOST:PORT/elections/UUID\n"
+    "(consulta serve): its archive is downloaded to $TMPDIR (each tar header\n"
+    "checked as it arrives, within the bounds below) and verified the same way.\n"
     "\n"
     "When election.json carries counting rules, the outcome (seats, winners,\n"
     "the referendum's verdict) is derived from the verified result and printed;\n"
@@ -30,7 +32,8 @@ static const char usage_text[] =
     "to the board when it is there.\n"
     "  --result         print only the result, as JSON\n"
     "  --print-outcome  print only the derived outcome, as JSON (outcome.json)\n"
-    "  --since H:HASH   the board must extend the head recorded earlier (height H)\n";
+    "  --since H:HASH   the board must extend the head recorded earlier (height H)\n"
+    "Downloading a URL:\n";
 
 /* What was asked on the command line. */
 typedef struct verify_opts {
@@ -38,6 +41,7 @@ typedef struct verify_opts {
     const char *outcome_file; /* NULL: DIR/outcome.json if present */
     const char *since;        /* a recorded head "HEIGHT:HASH", or NULL */
     bool fetched;             /* path is a downloaded copy of a URL's board */
+    cli_http_opts http;       /* bounds of the download */
     char path[4096];          /* the board */
     char dir[4096];           /* the election directory */
 } verify_opts;
@@ -49,7 +53,9 @@ static void print_summary(const cns_board *board)
     const cns_election *e = cns_board_election(board);
     cns_board_summary_get(board, &s);
     cns_hash_to_hex(head, s.head.hash);
-    printf("election   %s (%s)\n", cns_election_name(e), cns_election_uuid(e));
+    fputs("election   ", stdout);
+    cli_put(stdout, cns_election_name(e)); /* untrusted: from the board */
+    printf(" (%s)\n", cns_election_uuid(e));
     printf("group      %s\n", cns_group_name(cns_election_group(e)));
     printf("voters     %llu credentials\n", (unsigned long long)s.credentials);
     printf("ballots    %llu cast, %llu counted (last per credential)%s\n",
@@ -70,8 +76,10 @@ static int parse_args(int argc, char **argv, verify_opts *o)
                                             {"outcome", required_argument, NULL, 'o'},
                                             {"since", required_argument, NULL, 's'},
                                             {"help", no_argument, NULL, 'h'},
+                                            CLI_HTTP_OPTIONS,
                                             {NULL, 0, NULL, 0}};
-    int opt;
+    int opt, http;
+    cli_http_defaults(&o->http);
     while ((opt = getopt_long(argc, argv, "qh", options, NULL)) != -1) {
         if (opt == 'q')
             o->quiet = true;
@@ -84,8 +92,11 @@ static int parse_args(int argc, char **argv, verify_opts *o)
         else if (opt == 's')
             o->since = optarg;
         else if (opt == 'h')
-            return fputs(usage_text, stdout), -1;
-        else
+            return fputs(usage_text, stdout), fputs(cli_http_usage, stdout), -1;
+        else if ((http = cli_http_option("verify", opt, optarg, &o->http)) >= 0) {
+            if (http != 0)
+                return http;
+        } else
             return cli_usage("verify", "unknown option");
     }
     if (optind != argc - 1)
@@ -96,7 +107,7 @@ static int parse_args(int argc, char **argv, verify_opts *o)
     const char *arg = argv[optind];
     if (cli_is_url(arg)) {
         o->fetched = true;
-        if (cli_fetch_board(arg, o->path, sizeof o->path) != 0)
+        if (cli_fetch_board(arg, &o->http, o->path, sizeof o->path) != 0)
             return EXIT_REFUSED;
         char tmp[sizeof o->path];
         snprintf(tmp, sizeof tmp, "%s", o->path);

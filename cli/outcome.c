@@ -2,7 +2,9 @@
 #include "outcome.h"
 
 #include <stdlib.h>
+#include <string.h>
 
+#include "text.h"
 #include "util.h"
 
 static bool has_rules(const cns_election *e)
@@ -34,7 +36,7 @@ void cli_print_outcome(FILE *out, const cns_outcome *outcome)
         char *text = NULL;
         fprintf(out, "\nOutcome of question %zu, by the counting rule in election.json\n", q + 1);
         if (cns_count_result_text(cns_outcome_count(outcome, i), &text) == CNS_OK)
-            fputs(text, out);
+            cli_escape(out, text, strlen(text), true); /* names come from the board */
         else
             fputs("(out of memory)\n", out);
         free(text);

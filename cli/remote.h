@@ -5,15 +5,21 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Whether arg is an http:// URL. */
+#include "http.h"
+
+/* Whether arg is an http:// or https:// URL. */
 bool cli_is_url(const char *arg);
 
 /*
- * Download the board served at url (http://HOST:PORT/elections/UUID, or its
- * …/archive) into a new temporary folder; the file's path goes to path
- * (cap bytes). Returns 0, or EXIT_REFUSED after printing why.
+ * Download the board served at url (http[s]://HOST:PORT/elections/UUID, or
+ * its …/archive) into a new temporary folder under $TMPDIR (default /tmp),
+ * within the bounds of opts, checking each tar header as it arrives (the
+ * first bad one ends the download); the file's path goes to path (cap
+ * bytes). Until cli_fetch_cleanup, SIGINT, SIGTERM and SIGHUP remove the
+ * folder before ending the process. Returns 0, or EXIT_REFUSED after
+ * printing why (nothing is left behind).
  */
-int cli_fetch_board(const char *url, char *path, size_t cap);
+int cli_fetch_board(const char *url, const cli_http_opts *opts, char *path, size_t cap);
 
 /* Remove what cli_fetch_board made. */
 void cli_fetch_cleanup(const char *path);
@@ -24,5 +30,14 @@ void cli_fetch_cleanup(const char *path);
  * EXIT_REFUSED (or EXIT_USAGE) after printing why.
  */
 int cli_check_since(const char *path, const char *since);
+
+/*
+ * consulta cast --url URL [--login L --code C] < BALLOTS: post each ballot
+ * line to the live board at URL, printing each tracker.
+ */
+int cli_cast_remote(int argc, char **argv);
+
+/* Whether argv asks consulta cast for a live board (--url). */
+bool cli_cast_is_remote(int argc, char **argv);
 
 #endif

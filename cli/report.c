@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "text.h"
+
 /* Display width of a UTF-8 string: its code points (accents count once). */
 static int display_width(const char *s)
 {
@@ -15,7 +17,9 @@ static int display_width(const char *s)
 static void print_row(FILE *out, const char *label, uint64_t count, uint64_t valid, int width)
 {
     int pad = width - display_width(label);
-    fprintf(out, "  %s%*s %10llu", label, pad > 0 ? pad : 0, "", (unsigned long long)count);
+    fputs("  ", out);
+    cli_put(out, label);
+    fprintf(out, "%*s %10llu", pad > 0 ? pad : 0, "", (unsigned long long)count);
     if (valid > 0)
         fprintf(out, "  %6.2f%%", 100.0 * (double)count / (double)valid);
     fputc('\n', out);
@@ -33,7 +37,9 @@ void cli_print_result(FILE *out, const cns_election *election, const cns_result 
             int w = display_width(question->answers[j]);
             width = w > width ? w : width;
         }
-        fprintf(out, "\n%zu. %s\n", q + 1, question->question);
+        fprintf(out, "\n%zu. ", q + 1);
+        cli_put(out, question->question);
+        fputc('\n', out);
         for (size_t j = 0; j < question->n_answers; j++)
             print_row(out, question->answers[j], result->counts[q][first + j], valid, width);
         if (first)

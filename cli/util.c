@@ -7,37 +7,60 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
 
+#include "text.h"
+
+/*
+ * A bigger buffer for cli_read: the old one's n bytes are copied, then wiped
+ * before it is freed (it may hold a secret: realloc would leave a copy behind).
+ */
+static char *grow(char *old, size_t n, size_t cap)
+{
+    char *bigger = malloc(cap);
+    if (bigger != NULL)
+        memcpy(bigger, old, n);
+    sodium_memzero(old, n);
+    free(old);
+    return bigger;
+}
+
 char *cli_read(const char *path, size_t *len, bool strip)
 {
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    size_t cap = 1 << 16, n = 0, got;
+    bool is_stdin = strcmp(path, "-") == 0;
+    int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+    size_t cap = 1 << 16, n = 0;
+    ssize_t got = 0;
     char *data = NULL;
-    if (f == NULL) {
+    struct stat st;
+    if (fd < 0) {
         fprintf(stderr, "consulta: cannot read %s: %s\n", path, strerror(errno));
         return NULL;
     }
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size < CLI_MAX_FILE)
+        cap = (size_t)st.st_size + 2; /* read once; the extra byte sees the end */
     data = malloc(cap);
-    while (data != NULL && (got = fread(data + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
+    while (data != NULL &&
+           ((got = read(fd, data + n, cap - n - 1)) > 0 || (got < 0 && errno == EINTR))) {
+        n += got > 0 ? (size_t)got : 0;
         if (n + 1 < cap)
             continue;
-        char *bigger = cap < CLI_MAX_FILE ? realloc(data, cap * 2) : NULL;
-        if (bigger == NULL)
-            free(data);
-        data = bigger;
+        data = cap < CLI_MAX_FILE ? grow(data, n, cap * 2)
+                                  : (sodium_memzero(data, n), free(data), NULL);
         cap *= 2;
     }
-    bool failed = data == NULL || ferror(f);
-    if (f != stdin)
-        fclose(f);
+    bool failed = data == NULL || got < 0;
+    if (!is_stdin)
+        close(fd);
     if (failed) {
         fprintf(stderr, "consulta: cannot read %s (or it is larger than %zu bytes)\n", path,
                 CLI_MAX_FILE);
+        if (data != NULL)
+            sodium_memzero(data, n);
         free(data);
         return NULL;
     }
@@ -55,6 +78,57 @@ void cli_free_secret(char *data, size_t len)
     free(data);
 }
 
+/* Write all of data to fd, then a newline. */
+static bool write_line(int fd, const char *data, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, data, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        data += n;
+        len -= (size_t)n;
+    }
+    return write(fd, "\n", 1) == 1;
+}
+
+/*
+ * A secret file: written to a new temporary file next to path (mkostemp:
+ * O_EXCL, mode 0600 from the start, then mode), synced, then hard-linked to
+ * path. link
+ * never follows a symbolic link and never replaces anything: an existing
+ * path (file, link, dangling link) is refused.
+ */
+static int write_secret(const char *path, const char *data, size_t len, unsigned mode)
+{
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%.4096s.XXXXXX", path);
+    int fd = mkostemp(tmp, O_CLOEXEC);
+    if (fd < 0) {
+        fprintf(stderr, "consulta: cannot write %s: %s\n", path, strerror(errno));
+        return 1;
+    }
+    bool ok = fchmod(fd, (mode_t)mode) == 0 && write_line(fd, data, len) && fsync(fd) == 0;
+    ok = close(fd) == 0 && ok;
+    int saved = errno;
+    if (ok && link(tmp, path) != 0) {
+        saved = errno;
+        ok = false;
+        if (saved == EEXIST)
+            fprintf(stderr,
+                    "consulta: %s already exists: refusing to replace it (what it holds may "
+                    "have been handed out already); move it away first\n",
+                    path);
+        else
+            fprintf(stderr, "consulta: cannot write %s: %s\n", path, strerror(saved));
+    } else if (!ok) {
+        fprintf(stderr, "consulta: cannot write %s: %s\n", path, strerror(saved));
+    }
+    unlink(tmp);
+    return ok ? 0 : 1;
+}
+
 int cli_write(const char *path, const char *data, size_t len, unsigned flags)
 {
     if (strcmp(path, "-") == 0) {
@@ -65,6 +139,8 @@ int cli_write(const char *path, const char *data, size_t len, unsigned flags)
         }
         return 0;
     }
+    if ((flags & 077) == 0) /* readable by its owner only: a secret */
+        return write_secret(path, data, len, flags & 0777);
     int how = O_WRONLY | O_CREAT | ((flags & CLI_NEW) ? O_EXCL : O_TRUNC);
     int fd = open(path, how, flags & 0777);
     FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
@@ -114,7 +190,9 @@ int cli_find_board(char *buf, size_t cap, const char *dir)
 int cli_fail(const char *cmd, cns_err err, const cns_diag *diag)
 {
     const char *detail = diag != NULL && diag->text[0] != '\0' ? diag->text : cns_strerror(err);
-    fprintf(stderr, "consulta %s: %s\n", cmd, detail);
+    fprintf(stderr, "consulta %s: ", cmd);
+    cli_put(stderr, detail); /* a diagnostic may quote untrusted content */
+    fputc('\n', stderr);
     return EXIT_REFUSED;
 }
 

@@ -19,7 +19,9 @@ enum { EXIT_OK = 0, EXIT_REFUSED = 1, EXIT_USAGE = 2 };
 #define CLI_MAX_FILE ((size_t)1 << 30)
 
 /*
- * Read a whole file ("-" is standard input), at most CLI_MAX_FILE bytes.
+ * Read a whole file ("-" is standard input), at most CLI_MAX_FILE bytes;
+ * a regular file is read into one buffer of its size, and a buffer outgrown
+ * while reading a stream is wiped before it is freed (the file may be secret).
  * OUT: *len. Drops one trailing newline when strip is true (Belenios files
  * end with one, hashes exclude it). Returns a malloc'd NUL-terminated buffer,
  * or NULL after printing why.
@@ -32,7 +34,11 @@ enum { CLI_PUBLIC = 0644, CLI_SECRET = 0600, CLI_NEW = 01000 /* never replace a 
 /*
  * Write data plus a newline to path ("-": standard output). flags: the
  * mode (CLI_PUBLIC or CLI_SECRET), plus CLI_NEW to refuse replacing an
- * existing file (keys). Returns 0, or 1 after printing why.
+ * existing file. A secret file (CLI_SECRET, or any mode without group and
+ * other bits) is always new: written with mode 0600
+ * to a temporary file then linked in place, never following a symbolic link
+ * and never replacing an existing file (refused, with a message saying so).
+ * Returns 0, or 1 after printing why.
  */
 int cli_write(const char *path, const char *data, size_t len, unsigned flags);
 

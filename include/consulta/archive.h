@@ -144,6 +144,19 @@ CNS_NODISCARD cns_err cns_hash_from_hex(unsigned char hash[CNS_HASH_BYTES], cons
 CNS_NODISCARD cns_err cns_archive_event_parse(cns_archive_event *event, const void *content,
                                               size_t len, cns_diag *diag);
 
+/*
+ * Check one tar header block of a board that arrives as a stream, as the
+ * reader does: not a zero block, checksum, name (BELENIOS for index 0, else a
+ * hash-named .data.json or .event.json), every field canonical, the size
+ * within its kind's limit. *timestamp: IN for index > 0 (the mtime every
+ * entry must carry), OUT for index 0 (the archive's). OUT: *size, the body's
+ * length (the body, NUL-padded to whole blocks, follows the header).
+ * Errors: CNS_ERR_DECODE, CNS_ERR_LIMIT, diag "entry N: …".
+ */
+CNS_NODISCARD cns_err cns_archive_header_check(const unsigned char block[CNS_ARCHIVE_BLOCK],
+                                               uint64_t index, uint64_t *timestamp, uint64_t *size,
+                                               cns_diag *diag);
+
 /* ---- reading --------------------------------------------------------------------- */
 
 typedef struct cns_archive_reader cns_archive_reader;

@@ -767,6 +767,21 @@ static cns_err parse_header_block(const unsigned char b[BLOCK], const chain *c, 
     return CNS_OK;
 }
 
+cns_err cns_archive_header_check(const unsigned char block[CNS_ARCHIVE_BLOCK], uint64_t index,
+                                 uint64_t *timestamp, uint64_t *size, cns_diag *diag)
+{
+    chain c = {0};
+    hdr h = {0};
+    c.timestamp = *timestamp;
+    cns_err err = parse_header_block(block, &c, index, &h, diag);
+    if (err != CNS_OK)
+        return cns_diag_prefix(diag, err, "entry %" PRIu64 ": ", index);
+    if (index == 0)
+        *timestamp = h.mtime;
+    *size = h.size;
+    return CNS_OK;
+}
+
 /* ---- the reader ------------------------------------------------------------------ */
 
 struct cns_archive_reader {
@@ -800,12 +815,16 @@ cns_err cns_archive_reader_open(cns_archive_reader **out, const char *path, unsi
     cns_err err = reader_new(&r, flags, diag);
     if (err != CNS_OK)
         goto done;
-    r->file = fopen(path, "rb");
-    if (r->file == NULL) {
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
         err = cns_diag_set(diag, CNS_ERR_IO, "%s: %s", path, strerror(errno));
         goto done;
     }
-    if (fstat(fileno(r->file), &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0 ||
+        (r->file = fdopen(fd, "rb")) == NULL) {
+        close(fd);
         err = cns_diag_set(diag, CNS_ERR_IO, "%s: not a regular file", path);
         goto done;
     }
@@ -1225,9 +1244,15 @@ cns_err cns_archive_writer_open(cns_archive_writer **out, const char *path, cns_
     cns_err err = writer_new(&w, diag);
     if (err != CNS_OK)
         goto done;
-    w->fd = open(path, O_WRONLY | O_CLOEXEC);
+    struct stat st;
+    w->fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC); /* a FIFO must not block */
     if (w->fd < 0) {
         err = cns_diag_set(diag, CNS_ERR_IO, "%s: %s", path, strerror(errno));
+        goto done;
+    }
+    if (fstat(w->fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+        fcntl(w->fd, F_SETFL, fcntl(w->fd, F_GETFL) & ~O_NONBLOCK) != 0) {
+        err = cns_diag_set(diag, CNS_ERR_IO, "%s: not a regular file", path);
         goto done;
     }
     if ((err = lock_file(w->fd, path, diag)) != CNS_OK)
