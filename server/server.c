@@ -28,8 +28,10 @@ static uint64_t now_ns(void)
 static void keep_token(void *ctx, const char *role, const unsigned char hash[CNS_HASH_BYTES])
 {
     server *srv = ctx;
-    if (srv->n_tokens == SERVER_TOKENS_MAX)
+    if (srv->n_tokens == SERVER_TOKENS_MAX) {
+        srv->tokens_overflow = true;
         return;
+    }
     server_token *t = &srv->tokens[srv->n_tokens++];
     snprintf(t->role, sizeof t->role, "%s", role);
     memcpy(t->hash, hash, CNS_HASH_BYTES);
@@ -77,8 +79,12 @@ static cns_err new_tokens(store *st, size_t trustees, char **tokens, size_t *tok
                           cns_diag *diag)
 {
     size_t cap = 128 * (trustees + 1), len = 0;
-    char *out = sodium_malloc(cap), role[32];
-    if (out == NULL)
+    char *out, role[32];
+    if (trustees + 1 > SERVER_TOKENS_MAX)
+        return cns_diag_set(diag, CNS_ERR_LIMIT,
+                            "%zu trustees: the server keeps tokens for at most %d", trustees,
+                            SERVER_TOKENS_MAX - 1);
+    if ((out = sodium_malloc(cap)) == NULL)
         return CNS_ERR_NOMEM;
     cns_err err = new_token(st, "admin", out, cap, &len, diag);
     for (size_t i = 1; i <= trustees && err == CNS_OK; i++) {
@@ -120,6 +126,13 @@ cns_err server_init(const char *conninfo, const char *election, size_t election_
     if (err == CNS_OK)
         err = cns_board_create_store(&board, &io, election, election_len, trustees, trustees_len,
                                      credentials, credentials_len, timestamp, diag);
+    if (err == CNS_OK &&
+        cns_election_ballot_bytes_max(cns_board_election(board)) > SERVER_BALLOT_MAX)
+        err = cns_diag_set(diag, CNS_ERR_LIMIT,
+                           "a ballot of this election could take %zu bytes, over the %u the "
+                           "server accepts",
+                           cns_election_ballot_bytes_max(cns_board_election(board)),
+                           SERVER_BALLOT_MAX);
     if (err == CNS_OK)
         err = cns_trustees_parse(&t, cns_election_group(cns_board_election(board)), trustees,
                                  trustees_len, diag);
@@ -162,6 +175,9 @@ cns_err server_reload(server *srv, cns_diag *diag)
     cns_board_store io = store_board_io(srv->w);
     cns_board_free(srv->board);
     srv->board = NULL;
+    pthread_mutex_lock(&srv->queue_mu);
+    srv->stats.reloads++;
+    pthread_mutex_unlock(&srv->queue_mu);
     cns_err err = cns_board_open_store(&srv->board, &io, CNS_BOARD_TRUSTED, NULL, NULL, diag);
     if (err != CNS_OK) {
         cns_board_free(srv->board);
@@ -179,8 +195,10 @@ cns_err server_open(server **out, const char *conninfo, cns_diag *diag)
     pthread_mutex_init(&srv->board_mu, NULL);
     pthread_mutex_init(&srv->read_mu, NULL);
     pthread_mutex_init(&srv->queue_mu, NULL);
+    pthread_mutex_init(&srv->archive_mu, NULL);
     pthread_cond_init(&srv->queue_cv, NULL);
     srv->queue_tail = &srv->queue;
+    srv->revote_limit = SERVER_REVOTES_DEFAULT;
     srv->conninfo = strdup(conninfo);
     cns_err err = srv->conninfo ? store_open(&srv->w, conninfo, diag) : CNS_ERR_NOMEM;
     if (err == CNS_OK)
@@ -193,13 +211,23 @@ cns_err server_open(server **out, const char *conninfo, cns_diag *diag)
         err = cns_election_parse(&srv->election, srv->setup[0].bytes, srv->setup[0].len, diag);
     if (err == CNS_OK)
         err = srv->r->ops->tokens(srv->r, keep_token, srv, diag);
+    if (err == CNS_OK && srv->tokens_overflow)
+        err = cns_diag_set(diag, CNS_ERR_LIMIT,
+                           "the store holds more access tokens than the %d the server keeps",
+                           SERVER_TOKENS_MAX);
     return err;
+}
+
+void server_set_revote_limit(server *srv, unsigned revotes)
+{
+    srv->revote_limit = revotes;
 }
 
 void server_free(server *srv)
 {
     if (srv == NULL)
         return;
+    server_archive_release(srv->archive);
     cns_board_free(srv->board);
     cns_election_free(srv->election);
     if (srv->w != NULL)
@@ -212,6 +240,7 @@ void server_free(server *srv)
     pthread_mutex_destroy(&srv->board_mu);
     pthread_mutex_destroy(&srv->read_mu);
     pthread_mutex_destroy(&srv->queue_mu);
+    pthread_mutex_destroy(&srv->archive_mu);
     pthread_cond_destroy(&srv->queue_cv);
     free(srv->conninfo);
     free(srv);
@@ -296,12 +325,70 @@ cns_err server_read_board(server *srv, server_read_fn fn, void *ctx, cns_diag *d
 
 /* ---- ballots: verified on the caller's thread, appended together ---- */
 
+/* A credential that cast `cast` ballots may cast one more. */
+static cns_err revotes_left(const server *srv, uint64_t cast, cns_diag *diag)
+{
+    if (srv->revote_limit == 0 || cast <= srv->revote_limit)
+        return CNS_OK;
+    return cns_diag_set(diag, CNS_ERR_LIMIT,
+                        SERVER_REVOTE_REFUSAL "this credential has cast %" PRIu64
+                                              " ballots; at most %" PRIu64 " revotes are accepted",
+                        cast, srv->revote_limit);
+}
+
+/*
+ * The cheap refusals, before any proof: the rules the board in memory can
+ * tell (ballot box closed, replay, credential not listed, ciphertext
+ * repeated, revotes), then the signature. The board may be behind another
+ * server's appends: what it misses is refused under the lock, after the
+ * proofs.
+ */
+static cns_err screen(server *srv, cns_board_ballot *ballot, cns_diag *diag)
+{
+    uint64_t cast = 0;
+    cns_err err = CNS_OK;
+    pthread_mutex_lock(&srv->board_mu);
+    if (srv->board != NULL)
+        err = cns_board_ballot_screen(srv->board, ballot, &cast, diag);
+    pthread_mutex_unlock(&srv->board_mu);
+    if (err == CNS_OK)
+        err = revotes_left(srv, cast, diag);
+    if (err == CNS_OK)
+        err = cns_board_ballot_verify_signature(ballot, diag);
+    return err;
+}
+
+/* Parse, screen, then verify the proofs. OUT: *out. */
+static cns_err prepare(server *srv, cns_board_ballot **out, const char *ballot, size_t len,
+                       cns_diag *diag)
+{
+    cns_err err = cns_board_ballot_parse(out, srv->election, ballot, len, diag);
+    bool early = true;
+    if (err == CNS_OK)
+        err = screen(srv, *out, diag);
+    if (err == CNS_OK) {
+        early = false;
+        err = cns_board_ballot_verify_proofs(*out, diag);
+    }
+    pthread_mutex_lock(&srv->queue_mu);
+    srv->stats.proofs_checked += !early;
+    srv->stats.refused_early += early && err != CNS_OK;
+    pthread_mutex_unlock(&srv->queue_mu);
+    if (err != CNS_OK) {
+        cns_board_ballot_free(*out);
+        *out = NULL;
+    }
+    return err;
+}
+
 /* Cast every job of the batch, in one transaction. */
 static cns_err cast_batch(server *srv, void *ctx, cns_diag *diag)
 {
     ballot_job *batch = ctx;
     for (ballot_job *j = batch; j != NULL; j = j->next) {
-        j->err = cns_board_cast_prepared(srv->board, j->ballot, j->tracker, &j->diag);
+        j->err = revotes_left(srv, cns_board_credential_ballots(srv->board, j->ballot), &j->diag);
+        if (j->err == CNS_OK)
+            j->err = cns_board_cast_prepared(srv->board, j->ballot, j->tracker, &j->diag);
         if (fatal(j->err)) {
             if (diag != NULL)
                 *diag = j->diag;
@@ -344,7 +431,7 @@ cns_err server_cast(server *srv, const char *ballot, size_t len, char tracker[CN
 {
     ballot_job job = {0};
     uint64_t t0 = now_ns();
-    cns_err err = cns_board_ballot_prepare(&job.ballot, srv->election, ballot, len, diag);
+    cns_err err = prepare(srv, &job.ballot, ballot, len, diag);
     uint64_t spent = now_ns() - t0;
     pthread_mutex_lock(&srv->queue_mu);
     srv->stats.verify_ns += spent;

@@ -179,11 +179,32 @@ CNS_NODISCARD cns_err cns_board_ballot_prepare(cns_board_ballot **out, const cns
 void cns_board_ballot_free(cns_board_ballot *ballot);
 
 /*
+ * The same in steps, for a server that refuses cheaply first: parse (OUT:
+ * *out, not yet verified), screen against the board's rules that need no
+ * proof (ballot box open, not a replay, credential listed, no ciphertext
+ * repeated; nothing changes; OUT: *cast, the ballots its credential already
+ * cast here), then verify the signature, then the other proofs. A ballot is
+ * prepared once both verify. Errors: as cns_board_ballot_prepare and
+ * cns_board_cast_prepared.
+ */
+CNS_NODISCARD cns_err cns_board_ballot_parse(cns_board_ballot **out, const cns_election *election,
+                                             const char *ballot, size_t len, cns_diag *diag);
+CNS_NODISCARD cns_err cns_board_ballot_screen(cns_board *board, const cns_board_ballot *ballot,
+                                              uint64_t *cast, cns_diag *diag);
+CNS_NODISCARD cns_err cns_board_ballot_verify_signature(const cns_board_ballot *ballot,
+                                                        cns_diag *diag);
+CNS_NODISCARD cns_err cns_board_ballot_verify_proofs(cns_board_ballot *ballot, cns_diag *diag);
+
+/* The ballots the credential of ballot has cast on the board (0 when none or not listed). */
+uint64_t cns_board_credential_ballots(const cns_board *board, const cns_board_ballot *ballot);
+
+/*
  * The other half: hold a prepared ballot (borrowed) to the board rules and
  * append it, as cns_board_cast does. It must have been prepared against
  * the board's election (the same object, or one with the same fingerprint:
  * the prepared election must outlive the call). OUT: tracker (may be NULL).
- * Errors: as cns_board_cast; CNS_ERR_INVALID for another election.
+ * Errors: as cns_board_cast; CNS_ERR_INVALID for another election,
+ * CNS_ERR_STATE for a ballot whose proofs were not verified.
  */
 CNS_NODISCARD cns_err cns_board_cast_prepared(cns_board *board, const cns_board_ballot *ballot,
                                               char tracker[CNS_HASH_B64_BYTES], cns_diag *diag);

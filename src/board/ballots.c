@@ -133,8 +133,13 @@ cns_err cns_board_commit_ballot(cns_board *b, const cns_ballot *ballot, ballot_m
         err = cns_map_put(&b->alphas_seen, m->alpha_keys[k], index, NULL);
     if (err == CNS_OK && previous != 0) {
         unsigned char key[CNS_KEY_BYTES] = {0};
+        uint64_t *revotes = NULL;
         memcpy(key, &previous, sizeof previous);
         err = cns_map_put(&b->superseded, key, weight, NULL);
+        if (err == CNS_OK)
+            err = cns_map_put(&b->revotes, m->credential_key, 1, &revotes);
+        if (revotes != NULL)
+            (*revotes)++;
     }
     if (err == CNS_OK)
         err = cns_tally_add(b->tally, ballot, weight);

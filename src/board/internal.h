@@ -33,6 +33,7 @@ struct cns_board {
     cns_map ballots_seen; /* ballot fingerprint → index (ATTACKS.md #6, #7) */
     cns_map alphas_seen;  /* ciphertext alpha fingerprint → ballot index (#6, #12) */
     cns_map superseded;   /* ballot index → weight, for ballots replaced by a revote */
+    cns_map revotes;      /* credential fingerprint → ballots after its first (revoters only) */
     cns_tally *tally;     /* all ballots cast; the counted ones once ballots are closed */
     bool tally_final;     /* superseded ballots taken out */
     board_partial *partials;
