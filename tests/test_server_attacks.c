@@ -168,10 +168,10 @@ typedef struct rig {
     char admin[128], trustee[128];
 } rig;
 
-static void rig_start(rig *r, const http_config *cfg)
+static void rig_start(rig *r, const http_config *cfg, const char *template_json)
 {
     cns_diag diag = {{0}};
-    whole_setup(&r->f, cns_group_by_name("ristretto255"), TEMPLATE, UUID, VOTERS, NULL);
+    whole_setup(&r->f, cns_group_by_name("ristretto255"), template_json, UUID, VOTERS, NULL);
     snprintf(r->db, sizeof r->db, "%s/board.sqlite", r->f.dir);
     CHECK_OK(server_init(r->db, r->f.election, r->f.election_len, r->f.trustees, r->f.trustees_len,
                          r->f.credentials, r->f.credentials_len, 1795909443, &r->tokens,
@@ -616,6 +616,80 @@ static void many_trustees(void)
     cns_credential_batch_free(voters);
 }
 
+/* ---- 7. ballots past 1 MiB: made, accepted, paged; elections whose ballots cannot fit refused ---- */
+
+/* A template of n questions with 256 answers each (one chosen at most); malloc'd. */
+static char *wide_template(size_t n)
+{
+    size_t cap = 64 + n * (256 * 8 + 96), len = 0;
+    char *t = malloc(cap);
+    len += (size_t)snprintf(t + len, cap - len, "{\"description\":\"d\",\"name\":\"n\",\"questions\":[");
+    for (size_t q = 0; q < n; q++) {
+        len += (size_t)snprintf(t + len, cap - len, "%s{\"answers\":[", q ? "," : "");
+        for (int a = 0; a < 256; a++)
+            len += (size_t)snprintf(t + len, cap - len, "%s\"a%d\"", a ? "," : "", a);
+        len += (size_t)snprintf(t + len, cap - len, "],\"min\":0,\"max\":1,\"question\":\"q\"}");
+    }
+    snprintf(t + len, cap - len, "]}");
+    return t;
+}
+
+/* The choices of n such questions: answer k of each chosen. */
+static char *wide_choices(size_t n, int k)
+{
+    size_t cap = n * (256 * 2 + 8) + 16, len = 0;
+    char *c = malloc(cap);
+    len += (size_t)snprintf(c + len, cap - len, "[");
+    for (size_t q = 0; q < n; q++) {
+        len += (size_t)snprintf(c + len, cap - len, "%s[", q ? "," : "");
+        for (int a = 0; a < 256; a++)
+            len += (size_t)snprintf(c + len, cap - len, "%s%d", a ? "," : "", a == k);
+        len += (size_t)snprintf(c + len, cap - len, "]");
+    }
+    snprintf(c + len, cap - len, "]");
+    return c;
+}
+
+static void big_ballots(const http_config *cfg)
+{
+    const cns_group *g = cns_group_by_name("ristretto255");
+    char *too_wide = wide_template(64), *json = NULL, *resp = NULL;
+    size_t len;
+    cns_elt y;
+    cns_diag diag = {{0}};
+    cns_group_generator(g, &y);
+    CHECK_ERR(cns_election_make(&json, &len, too_wide, strlen(too_wide), UUID, g, &y, &diag),
+              CNS_ERR_LIMIT);
+    CHECK_CONTAINS(diag.text, "template: a ballot could take");
+    free(too_wide);
+    rig r = {0};
+    char *wide = wide_template(9);
+    rig_start(&r, cfg, wide);
+    free(wide);
+    if (r.d == NULL) {
+        rig_stop(&r);
+        return;
+    }
+    CHECK(cns_election_ballot_bytes_max(r.f.parsed) <= CNS_MAX_BALLOT_BYTES);
+    for (int v = 0; v < 2; v++) {
+        char *choices = wide_choices(9, v);
+        char *b = whole_ballot(&r.f, (size_t)v, choices, &len);
+        CHECK(len > (1u << 20));
+        CHECK(len <= cns_election_ballot_bytes_max(r.f.parsed));
+        expect("POST", "/ballots", NULL, b, len, 200, "\"tracker\":");
+        free(b);
+        free(choices);
+    }
+    /* a page holds what fits in 1 MiB, and at least one ballot */
+    CHECK(request("GET", "/ballots?limit=1000", NULL, NULL, 0, &resp) == 200);
+    const char *first = resp ? strstr(resp, "{\"entry\":") : NULL;
+    CHECK(first != NULL && strstr(first + 1, "{\"entry\":") == NULL);
+    CHECK_CONTAINS(resp, "],\"next\":");
+    CHECK(resp != NULL && strstr(resp, "\"next\":null") == NULL);
+    free(resp);
+    rig_stop(&r);
+}
+
 int main(void)
 {
     rig r = {0};
@@ -628,7 +702,7 @@ int main(void)
                        .buffer_limit = 10u << 20};
     if (sodium_init() < 0)
         return 1;
-    rig_start(&r, &cfg);
+    rig_start(&r, &cfg, TEMPLATE);
     if (r.d != NULL) {
         bodies(&r);
         global_cap(&r);
@@ -638,5 +712,6 @@ int main(void)
     }
     rig_stop(&r);
     many_trustees();
+    big_ballots(&cfg);
     return CHECK_DONE();
 }
