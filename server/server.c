@@ -267,21 +267,38 @@ static bool fatal(cns_err err)
            err == CNS_ERR_INTERNAL;
 }
 
+/*
+ * After a failure, the board in memory must match the store again: back to
+ * the mark when only ballots were cast since (a full disk at commit costs no
+ * reading), else read again on the next use.
+ */
+static void recover(server *srv, bool marked)
+{
+    if (marked && cns_board_rewind(srv->board) == CNS_OK)
+        return;
+    cns_board_free(srv->board);
+    srv->board = NULL; /* reloaded from the store by the next change */
+}
+
 cns_err server_change(server *srv, server_change_fn fn, void *ctx, cns_diag *diag)
 {
     cns_err err = CNS_OK;
+    bool began = false, marked = false, caught_up = false;
     pthread_mutex_lock(&srv->board_mu);
     if (srv->board == NULL)
         err = server_reload(srv, diag);
     if (err == CNS_OK)
         err = srv->w->ops->begin(srv->w, diag);
+    began = err == CNS_OK;
     if (err == CNS_OK) {
         err = cns_board_catch_up(srv->board, diag);
         if (err != CNS_OK)
             err = CNS_ERR_STORE; /* the store changed under us: start again */
+        caught_up = err == CNS_OK;
     }
     bool failed_hard = err != CNS_OK;
     if (err == CNS_OK) {
+        marked = cns_board_mark(srv->board) == CNS_OK;
         err = fn(srv, ctx, diag);
         failed_hard = fatal(err);
     }
@@ -297,8 +314,10 @@ cns_err server_change(server *srv, server_change_fn fn, void *ctx, cns_diag *dia
     }
     if (failed_hard) {
         srv->w->ops->rollback(srv->w);
-        cns_board_free(srv->board);
-        srv->board = NULL; /* reloaded from the store by the next change */
+        if (began) /* the board was not touched when the transaction did not even begin */
+            recover(srv, caught_up && marked);
+    } else {
+        cns_board_unmark(srv->board);
     }
     pthread_mutex_unlock(&srv->board_mu);
     return err;

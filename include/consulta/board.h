@@ -209,6 +209,19 @@ uint64_t cns_board_credential_ballots(const cns_board *board, const cns_board_ba
 CNS_NODISCARD cns_err cns_board_cast_prepared(cns_board *board, const cns_board_ballot *ballot,
                                               char tracker[CNS_HASH_B64_BYTES], cns_diag *diag);
 
+/*
+ * Coming back after the store failed: a board kept in a store (the server's)
+ * is changed in memory as it appends, inside the store's transaction; when
+ * the transaction fails (a full disk at commit), cns_board_rewind puts the
+ * board back as it was at cns_board_mark, without reading it again, so long
+ * as only ballots were cast since. cns_board_unmark keeps what was appended.
+ * Errors: CNS_ERR_NOMEM (mark); CNS_ERR_STATE (rewind: no mark, or something
+ * else than ballots changed since: free the board and open it again).
+ */
+CNS_NODISCARD cns_err cns_board_mark(cns_board *board);
+CNS_NODISCARD cns_err cns_board_rewind(cns_board *board);
+void cns_board_unmark(cns_board *board);
+
 /* Close the ballot box (EndBallots). Errors: CNS_ERR_STATE, CNS_ERR_IO. */
 CNS_NODISCARD cns_err cns_board_end_ballots(cns_board *board, cns_diag *diag);
 

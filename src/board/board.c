@@ -396,6 +396,7 @@ void cns_board_free(cns_board *b)
 {
     if (b == NULL)
         return;
+    cns_board_mark_free(b);
     cns_archive_writer_free(b->writer);
     cns_board_batch_free(b);
     pending_clear(b);
