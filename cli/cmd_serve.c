@@ -22,6 +22,7 @@ static const char serve_usage[] =
     "                      [--listen ADDR] [--port N] [--port-file FILE] [--threads N]\n"
     "                      [--max-connections N] [--per-ip N] [--timeout SECONDS]\n"
     "                      [--web DIR]\n"
+    "                      [--request-timeout SECONDS] [--buffer-limit MIB] [--max-revotes N]\n"
     "\n"
     "Serve the public board of the election over HTTP (API: docs/api.md).\n"
     "The board is kept in CONNINFO: a SQLite file (default DIR/board.sqlite) or a\n"
@@ -49,7 +50,15 @@ static const char serve_usage[] =
     "\n"
     "The voting booth's pages (make web) are served from --web DIR (default: the\n"
     "folder web next to the consulta executable, i.e. build/web): /elections/UUID/,\n"
-    "/elections/UUID/vote, /elections/UUID/find and /web/….\n";
+    "/elections/UUID/vote, /elections/UUID/find and /web/….\n"
+    "\n"
+    "Limits (docs/api.md): --timeout cuts idle connections (default 15 s);\n"
+    "--request-timeout is the time a request's headers and body have to arrive\n"
+    "(default 10 s, plus its declared body at 16 KiB/s); --buffer-limit caps the\n"
+    "bytes buffered over all connections (default 256 MiB); --max-revotes is the\n"
+    "most ballots one credential may cast after its first (default 100; 0: no\n"
+    "limit). The soft limit of open files is raised to the hard one, and\n"
+    "--max-connections (default 1024) lowered to what it allows.\n";
 
 typedef struct serve_opts {
     const char *dir, *db, *tokens, *port_file;
@@ -58,6 +67,7 @@ typedef struct serve_opts {
     char web[4096]; /* the default web folder */
     bool init, no_voter_auth;
     http_config http;
+    unsigned revotes, buffer_mib;
 } serve_opts;
 
 /* A numeric option in [min, max]; false after printing why. */
@@ -105,13 +115,22 @@ static int parse(int argc, char **argv, serve_opts *o)
                                             {"codes", required_argument, NULL, 'C'},
                                             {"codes-file", required_argument, NULL, 'F'},
                                             {"no-voter-auth", no_argument, NULL, 'N'},
+                                            {"request-timeout", required_argument, NULL, 'r'},
+                                            {"buffer-limit", required_argument, NULL, 'u'},
+                                            {"max-revotes", required_argument, NULL, 'v'},
                                             {"help", no_argument, NULL, 'h'},
                                             {NULL, 0, NULL, 0}};
     int opt;
     bool ok = true;
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    o->http =
-        (http_config){"127.0.0.1", 8080, cpus > 2 ? (unsigned)(2 * cpus) : 4, 1024, 128, 15, NULL};
+    o->http = (http_config){.address = "127.0.0.1",
+                            .port = 8080,
+                            .threads = cpus > 2 ? (unsigned)(2 * cpus) : 4,
+                            .connection_limit = 1024,
+                            .per_ip_limit = 128,
+                            .timeout_s = 15,
+                            .request_s = 10,
+                            .min_rate = 16u << 10};
     while (ok && (opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
         switch (opt) {
         case 'd':
@@ -161,6 +180,15 @@ static int parse(int argc, char **argv, serve_opts *o)
             break;
         case 'N':
             o->no_voter_auth = true;
+            break;
+        case 'r':
+            ok = number(optarg, 1, 3600, &o->http.request_s);
+            break;
+        case 'u':
+            ok = number(optarg, 1, 1u << 20, &o->buffer_mib);
+            break;
+        case 'v':
+            ok = number(optarg, 0, 1000000, &o->revotes);
             break;
         case 'h':
             fputs(serve_usage, stdout);
@@ -325,9 +353,23 @@ static int run(const serve_opts *o, const char *db)
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL); /* the server's threads inherit it */
     signal(SIGPIPE, SIG_IGN);
+    http_config http = o->http;
+    unsigned long nofile = 0;
+    http_raise_nofile(&nofile);
+    unsigned fit = http_connections_fit(nofile, http.threads);
+    if (http.connection_limit > fit) {
+        fprintf(stderr, "consulta serve: %lu open files allowed: at most %u connections (not %u)\n",
+                nofile, fit, http.connection_limit);
+        http.connection_limit = fit;
+    }
+    if (http.per_ip_limit > http.connection_limit)
+        http.per_ip_limit = http.connection_limit;
+    http.buffer_limit = (size_t)o->buffer_mib << 20;
     cns_err err = server_open(&srv, db, &diag);
-    if (err == CNS_OK)
-        err = http_start(&d, srv, &o->http, &port, &diag);
+    if (err == CNS_OK) {
+        server_set_revote_limit(srv, o->revotes);
+        err = http_start(&d, srv, &http, &port, &diag);
+    }
     if (err != CNS_OK) {
         server_free(srv);
         return cli_fail("serve", err, &diag);
@@ -340,9 +382,18 @@ static int run(const serve_opts *o, const char *db)
     printf("serving http://%s:%u/elections/%s\n", o->http.address, port, server_uuid(srv));
     fflush(stdout);
     sigwait(&set, &sig);
+    http_stats hs;
+    http_stats_get(d, &hs);
     http_stop(d);
     server_stats st;
     server_stats_get(srv, &st);
+    fprintf(stderr,
+            "consulta serve: %llu slow requests cut, %llu refused for the buffer limit, %llu "
+            "library log lines not shown; %llu ballots refused before their proofs, %llu "
+            "archives exported, %llu board reloads\n",
+            (unsigned long long)hs.cut_slow, (unsigned long long)hs.refused_busy,
+            (unsigned long long)hs.log_dropped, (unsigned long long)st.refused_early,
+            (unsigned long long)st.exports, (unsigned long long)st.reloads);
     fprintf(stderr,
             "consulta serve: stopped: %llu ballots accepted, %llu refused, %llu commits; "
             "%.3f s CPU verifying ballots, %.3f s CPU appending under the lock\n",
@@ -354,7 +405,7 @@ static int run(const serve_opts *o, const char *db)
 
 int cmd_serve(int argc, char **argv)
 {
-    serve_opts o = {.dir = "."};
+    serve_opts o = {.dir = ".", .revotes = SERVER_REVOTES_DEFAULT, .buffer_mib = 256};
     char path[4096];
     int rc = parse(argc, argv, &o);
     if (rc != EXIT_OK)

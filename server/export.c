@@ -68,8 +68,9 @@ static cns_err put(void *ctx, const cns_archive_entry *e, cns_diag *diag)
     return CNS_OK;
 }
 
-/* The store's entries [0, count) into a new archive at path. */
-static cns_err export_to(store *st, const char *path, exporter *x, cns_diag *diag)
+/* The store's entries [0, count) into a new archive at path. OUT: *entries (may be NULL), count. */
+static cns_err export_to(store *st, const char *path, exporter *x, uint64_t *entries,
+                         cns_diag *diag)
 {
     uint64_t count = 0;
     cns_err err = st->ops->count(st, &count, diag);
@@ -83,10 +84,12 @@ static cns_err export_to(store *st, const char *path, exporter *x, cns_diag *dia
         err = st->ops->range(st, 1, count, put, x, diag);
     cns_err closed = cns_archive_writer_close(x->writer, err == CNS_OK ? diag : NULL);
     x->writer = NULL;
+    if (entries != NULL)
+        *entries = count;
     return err != CNS_OK ? err : closed;
 }
 
-cns_err server_export_fd(server *srv, int *fd, uint64_t *len, cns_diag *diag)
+cns_err server_export_fd(server *srv, int *fd, uint64_t *len, uint64_t *entries, cns_diag *diag)
 {
     const char *tmp = getenv("TMPDIR");
     char path[4096];
@@ -101,7 +104,7 @@ cns_err server_export_fd(server *srv, int *fd, uint64_t *len, cns_diag *diag)
              rnd[7]);
     cns_err err = store_open(&st, srv->conninfo, diag);
     if (err == CNS_OK)
-        err = export_to(st, path, &x, diag);
+        err = export_to(st, path, &x, entries, diag);
     if (err == CNS_OK && ((*fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(*fd, &sb) != 0))
         err = cns_diag_set(diag, CNS_ERR_IO, "%s: %s", path, strerror(errno));
     if (err == CNS_OK)
@@ -114,6 +117,104 @@ cns_err server_export_fd(server *srv, int *fd, uint64_t *len, cns_diag *diag)
     if (st != NULL)
         st->ops->close(st);
     return err;
+}
+
+/* ---- the archive served by GET …/archive: one export per chain head ---- */
+
+struct server_archive {
+    server *srv;
+    int fd;           /* the export, unlinked */
+    uint64_t len;     /* its bytes */
+    uint64_t entries; /* the store's entries it holds: the chain head it ends at */
+    unsigned refs;    /* under srv->archive_mu */
+};
+
+static void entries_of(const cns_board *board, void *ctx)
+{
+    cns_board_summary s;
+    cns_board_summary_get(board, &s);
+    *(uint64_t *)ctx = s.head.entries;
+}
+
+/* A new export of the board, with one reference; archive_mu held. */
+static cns_err archive_new(server *srv, server_archive **out, cns_diag *diag)
+{
+    server_archive *a = calloc(1, sizeof *a);
+    if (a == NULL)
+        return CNS_ERR_NOMEM;
+    *a = (server_archive){.srv = srv, .fd = -1, .refs = 1};
+    cns_err err = server_export_fd(srv, &a->fd, &a->len, &a->entries, diag);
+    if (err != CNS_OK) {
+        free(a);
+        return err;
+    }
+    srv->live_archives++;
+    pthread_mutex_lock(&srv->queue_mu);
+    srv->stats.exports++;
+    pthread_mutex_unlock(&srv->queue_mu);
+    *out = a;
+    return CNS_OK;
+}
+
+/* Drop a reference; archive_mu held. */
+static void archive_unref(server_archive *a)
+{
+    if (a == NULL || --a->refs > 0)
+        return;
+    close(a->fd);
+    a->srv->live_archives--;
+    free(a);
+}
+
+cns_err server_archive_get(server *srv, server_archive **out, uint64_t *len, cns_diag *diag)
+{
+    uint64_t entries = 0;
+    cns_err err = server_read_board(srv, entries_of, &entries, diag);
+    *out = NULL;
+    if (err != CNS_OK)
+        return err;
+    pthread_mutex_lock(&srv->archive_mu);
+    server_archive *a = srv->archive;
+    if (a == NULL || a->entries < entries) {
+        a = NULL;
+        if (srv->live_archives >= SERVER_ARCHIVES_MAX)
+            err = cns_diag_set(diag, CNS_ERR_LIMIT,
+                               "%d versions of the archive are being downloaded: retry later",
+                               SERVER_ARCHIVES_MAX);
+        if (err == CNS_OK)
+            err = archive_new(srv, &a, diag);
+        if (err == CNS_OK) {
+            archive_unref(srv->archive);
+            srv->archive = a; /* the cache's reference */
+        }
+    }
+    if (a != NULL) {
+        a->refs++;
+        *out = a;
+        *len = a->len;
+    }
+    pthread_mutex_unlock(&srv->archive_mu);
+    return err;
+}
+
+long server_archive_read(server_archive *a, uint64_t pos, char *buf, size_t max)
+{
+    if (pos >= a->len)
+        return -1;
+    if (max > a->len - pos)
+        max = (size_t)(a->len - pos);
+    ssize_t n = pread(a->fd, buf, max, (off_t)pos);
+    return n > 0 ? (long)n : -1;
+}
+
+void server_archive_release(server_archive *a)
+{
+    if (a == NULL)
+        return;
+    server *srv = a->srv;
+    pthread_mutex_lock(&srv->archive_mu);
+    archive_unref(a);
+    pthread_mutex_unlock(&srv->archive_mu);
 }
 
 /* dir/name ← bytes and a newline, as Belenios writes its files. */
@@ -149,7 +250,7 @@ cns_err server_export(server *srv, const char *conninfo, const char *dir, char *
         snprintf(path, sizeof path, "%s/%s.bel", dir, cns_election_uuid(election));
         free(x.setup[0].bytes);
         x.setup[0].bytes = NULL;
-        err = export_to(st, path, &x, diag);
+        err = export_to(st, path, &x, NULL, diag);
     }
     for (size_t i = 0; i < 3 && err == CNS_OK; i++)
         err = write_file(dir, names[i], &x.setup[i], diag);

@@ -178,6 +178,8 @@ void http_response_clear(http_response *resp)
     if (resp->fd >= 0)
         close(resp->fd);
     resp->fd = -1;
+    server_archive_release(resp->archive);
+    resp->archive = NULL;
     resp->content_type = "application/json";
 }
 
@@ -235,11 +237,11 @@ static bool page_query(const char *query, uint64_t *after, unsigned *limit)
         const char *amp = strchr(query, '&'), *end = amp ? amp : query + strlen(query);
         uint64_t v = 0;
         const char *eq = memchr(query, '=', (size_t)(end - query)), *d;
-        if (eq == NULL || eq + 1 == end || end - (eq + 1) > 19)
+        if (eq == NULL || eq + 1 == end || end - (eq + 1) > 20)
             return false;
         for (d = eq + 1; d < end; d++) {
-            if (*d < '0' || *d > '9')
-                return false;
+            if (*d < '0' || *d > '9' || v > (UINT64_MAX - (uint64_t)(*d - '0')) / 10)
+                return false; /* not a number, or past 2^64 - 1 */
             v = v * 10 + (uint64_t)(*d - '0');
         }
         if (eq - query == 5 && memcmp(query, "after", 5) == 0)
@@ -258,6 +260,7 @@ typedef struct page {
     out o;
     unsigned n;
     uint64_t last;
+    bool full;
 } page;
 
 static cns_err page_ballot(void *ctx, const store_ballot *b, cns_diag *diag)
@@ -265,6 +268,10 @@ static cns_err page_ballot(void *ctx, const store_ballot *b, cns_diag *diag)
     page *p = ctx;
     char tracker[CNS_HASH_B64_BYTES];
     (void)diag;
+    if (p->n > 0 && p->o.len + b->len > SERVER_PAGE_BYTES_MAX) {
+        p->full = true; /* the page is bounded in bytes too: the rest on the next */
+        return CNS_ERR_LIMIT;
+    }
     sodium_bin2base64(tracker, sizeof tracker, b->hash, CNS_HASH_BYTES,
                       sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
     out_printf(&p->o, "%s{\"entry\":%" PRIu64 ",\"tracker\":\"%s\",\"ballot\":", p->n ? "," : "",
@@ -290,15 +297,20 @@ static void get_ballots(server *srv, const http_request *req, http_response *res
         return;
     }
     out_str(&p.o, "{\"ballots\":[");
-    pthread_mutex_lock(&srv->read_mu);
-    cns_err err = srv->r->ops->ballots(srv->r, after, limit, page_ballot, &p, &diag);
-    pthread_mutex_unlock(&srv->read_mu);
+    cns_err err = CNS_OK;
+    if (after < INT64_MAX) { /* no entry comes after; the stores count in int64 */
+        pthread_mutex_lock(&srv->read_mu);
+        err = srv->r->ops->ballots(srv->r, after, limit, page_ballot, &p, &diag);
+        pthread_mutex_unlock(&srv->read_mu);
+    }
+    if (err == CNS_ERR_LIMIT && p.full)
+        err = CNS_OK;
     if (err != CNS_OK) {
         free(p.o.p);
         answer_err(resp, err, &diag);
         return;
     }
-    if (p.n == limit)
+    if (p.n == limit || p.full)
         out_printf(&p.o, "],\"next\":%" PRIu64 "}", p.last);
     else
         out_str(&p.o, "],\"next\":null}");
@@ -384,9 +396,13 @@ static void get_partials(server *srv, http_response *resp)
 static void get_archive(server *srv, http_response *resp)
 {
     cns_diag diag = {{0}};
-    int fd = -1;
+    server_archive *a = NULL;
     uint64_t len = 0;
-    cns_err err = server_export_fd(srv, &fd, &len, &diag);
+    cns_err err = server_archive_get(srv, &a, &len, &diag);
+    if (err == CNS_ERR_LIMIT) {
+        answer_error(resp, 503, "busy", diag.text);
+        return;
+    }
     if (err != CNS_OK) {
         answer_err(resp, err, &diag);
         return;
@@ -394,7 +410,7 @@ static void get_archive(server *srv, http_response *resp)
     http_response_clear(resp);
     resp->status = 200;
     resp->content_type = "application/x-tar";
-    resp->fd = fd;
+    resp->archive = a;
     resp->len = (size_t)len;
 }
 
@@ -419,7 +435,7 @@ static void post_ballot(server *srv, const http_request *req, http_response *res
     voter_auth a;
     size_t len = req->body_len;
     if (req->body_len > SERVER_BALLOT_MAX) {
-        answer_error(resp, 413, "limit", "a ballot is at most 1 MiB");
+        answer_error(resp, 413, "limit", "a ballot is at most 4 MiB");
         return;
     }
     if (len > 0 && req->body[len - 1] == '\n') /* as consulta ballot prints it */
@@ -428,6 +444,9 @@ static void post_ballot(server *srv, const http_request *req, http_response *res
     cns_err err = server_cast_voter(srv, req->body, len, &a, tracker, &diag);
     if (err != CNS_OK && a.refused != NULL)
         answer_error(resp, a.status, a.refused, diag.text);
+    else if (err == CNS_ERR_LIMIT &&
+             strncmp(diag.text, SERVER_REVOTE_REFUSAL, sizeof SERVER_REVOTE_REFUSAL - 1) == 0)
+        answer_error(resp, 429, "revote_limit", diag.text);
     else if (err != CNS_OK)
         answer_err(resp, err, &diag);
     else

@@ -28,8 +28,10 @@ static uint64_t now_ns(void)
 static void keep_token(void *ctx, const char *role, const unsigned char hash[CNS_HASH_BYTES])
 {
     server *srv = ctx;
-    if (srv->n_tokens == SERVER_TOKENS_MAX)
+    if (srv->n_tokens == SERVER_TOKENS_MAX) {
+        srv->tokens_overflow = true;
         return;
+    }
     server_token *t = &srv->tokens[srv->n_tokens++];
     snprintf(t->role, sizeof t->role, "%s", role);
     memcpy(t->hash, hash, CNS_HASH_BYTES);
@@ -77,8 +79,12 @@ static cns_err new_tokens(store *st, size_t trustees, char **tokens, size_t *tok
                           cns_diag *diag)
 {
     size_t cap = 128 * (trustees + 1), len = 0;
-    char *out = sodium_malloc(cap), role[32];
-    if (out == NULL)
+    char *out, role[32];
+    if (trustees + 1 > SERVER_TOKENS_MAX)
+        return cns_diag_set(diag, CNS_ERR_LIMIT,
+                            "%zu trustees: the server keeps tokens for at most %d", trustees,
+                            SERVER_TOKENS_MAX - 1);
+    if ((out = sodium_malloc(cap)) == NULL)
         return CNS_ERR_NOMEM;
     cns_err err = new_token(st, "admin", out, cap, &len, diag);
     for (size_t i = 1; i <= trustees && err == CNS_OK; i++) {
@@ -134,6 +140,13 @@ cns_err server_init_voters(const char *conninfo, const char *election, size_t el
     if (err == CNS_OK)
         err = cns_board_create_store(&board, &io, election, election_len, trustees, trustees_len,
                                      credentials, credentials_len, timestamp, diag);
+    if (err == CNS_OK &&
+        cns_election_ballot_bytes_max(cns_board_election(board)) > SERVER_BALLOT_MAX)
+        err = cns_diag_set(diag, CNS_ERR_LIMIT,
+                           "a ballot of this election could take %zu bytes, over the %u the "
+                           "server accepts",
+                           cns_election_ballot_bytes_max(cns_board_election(board)),
+                           SERVER_BALLOT_MAX);
     if (err == CNS_OK)
         err = cns_trustees_parse(&t, cns_election_group(cns_board_election(board)), trustees,
                                  trustees_len, diag);
@@ -184,6 +197,9 @@ cns_err server_reload(server *srv, cns_diag *diag)
     cns_board_store io = store_board_io(srv->w);
     cns_board_free(srv->board);
     srv->board = NULL;
+    pthread_mutex_lock(&srv->queue_mu);
+    srv->stats.reloads++;
+    pthread_mutex_unlock(&srv->queue_mu);
     cns_err err = cns_board_open_store(&srv->board, &io, CNS_BOARD_TRUSTED, NULL, NULL, diag);
     if (err != CNS_OK) {
         cns_board_free(srv->board);
@@ -201,8 +217,10 @@ cns_err server_open(server **out, const char *conninfo, cns_diag *diag)
     pthread_mutex_init(&srv->board_mu, NULL);
     pthread_mutex_init(&srv->read_mu, NULL);
     pthread_mutex_init(&srv->queue_mu, NULL);
+    pthread_mutex_init(&srv->archive_mu, NULL);
     pthread_cond_init(&srv->queue_cv, NULL);
     srv->queue_tail = &srv->queue;
+    srv->revote_limit = SERVER_REVOTES_DEFAULT;
     srv->conninfo = strdup(conninfo);
     cns_err err = srv->conninfo ? store_open(&srv->w, conninfo, diag) : CNS_ERR_NOMEM;
     if (err == CNS_OK)
@@ -215,9 +233,18 @@ cns_err server_open(server **out, const char *conninfo, cns_diag *diag)
         err = cns_election_parse(&srv->election, srv->setup[0].bytes, srv->setup[0].len, diag);
     if (err == CNS_OK)
         err = srv->r->ops->tokens(srv->r, keep_token, srv, diag);
+    if (err == CNS_OK && srv->tokens_overflow)
+        err = cns_diag_set(diag, CNS_ERR_LIMIT,
+                           "the store holds more access tokens than the %d the server keeps",
+                           SERVER_TOKENS_MAX);
     if (err == CNS_OK)
         err = voters_open(srv, diag);
     return err;
+}
+
+void server_set_revote_limit(server *srv, unsigned revotes)
+{
+    srv->revote_limit = revotes;
 }
 
 void server_free(server *srv)
@@ -225,6 +252,7 @@ void server_free(server *srv)
     if (srv == NULL)
         return;
     voters_free(srv);
+    server_archive_release(srv->archive);
     cns_board_free(srv->board);
     cns_election_free(srv->election);
     if (srv->w != NULL)
@@ -237,6 +265,7 @@ void server_free(server *srv)
     pthread_mutex_destroy(&srv->board_mu);
     pthread_mutex_destroy(&srv->read_mu);
     pthread_mutex_destroy(&srv->queue_mu);
+    pthread_mutex_destroy(&srv->archive_mu);
     pthread_cond_destroy(&srv->queue_cv);
     free(srv->conninfo);
     free(srv);
@@ -263,21 +292,38 @@ static bool fatal(cns_err err)
            err == CNS_ERR_INTERNAL;
 }
 
+/*
+ * After a failure, the board in memory must match the store again: back to
+ * the mark when only ballots were cast since (a full disk at commit costs no
+ * reading), else read again on the next use.
+ */
+static void recover(server *srv, bool marked)
+{
+    if (marked && cns_board_rewind(srv->board) == CNS_OK)
+        return;
+    cns_board_free(srv->board);
+    srv->board = NULL; /* reloaded from the store by the next change */
+}
+
 cns_err server_change(server *srv, server_change_fn fn, void *ctx, cns_diag *diag)
 {
     cns_err err = CNS_OK;
+    bool began = false, marked = false, caught_up = false;
     pthread_mutex_lock(&srv->board_mu);
     if (srv->board == NULL)
         err = server_reload(srv, diag);
     if (err == CNS_OK)
         err = srv->w->ops->begin(srv->w, diag);
+    began = err == CNS_OK;
     if (err == CNS_OK) {
         err = cns_board_catch_up(srv->board, diag);
         if (err != CNS_OK)
             err = CNS_ERR_STORE; /* the store changed under us: start again */
+        caught_up = err == CNS_OK;
     }
     bool failed_hard = err != CNS_OK;
     if (err == CNS_OK) {
+        marked = cns_board_mark(srv->board) == CNS_OK;
         err = fn(srv, ctx, diag);
         failed_hard = fatal(err);
     }
@@ -293,8 +339,10 @@ cns_err server_change(server *srv, server_change_fn fn, void *ctx, cns_diag *dia
     }
     if (failed_hard) {
         srv->w->ops->rollback(srv->w);
-        cns_board_free(srv->board);
-        srv->board = NULL; /* reloaded from the store by the next change */
+        if (began) /* the board was not touched when the transaction did not even begin */
+            recover(srv, caught_up && marked);
+    } else {
+        cns_board_unmark(srv->board);
     }
     pthread_mutex_unlock(&srv->board_mu);
     return err;
@@ -320,6 +368,63 @@ cns_err server_read_board(server *srv, server_read_fn fn, void *ctx, cns_diag *d
 }
 
 /* ---- ballots: verified on the caller's thread, appended together ---- */
+
+cns_err server_revotes_left(const server *srv, uint64_t cast, cns_diag *diag)
+{
+    if (srv->revote_limit == 0 || cast <= srv->revote_limit)
+        return CNS_OK;
+    return cns_diag_set(diag, CNS_ERR_LIMIT,
+                        SERVER_REVOTE_REFUSAL "this credential has cast %" PRIu64
+                                              " ballots; at most %" PRIu64 " revotes are accepted",
+                        cast, srv->revote_limit);
+}
+
+/*
+ * The cheap refusals, before any proof: the rules the board in memory can
+ * tell (ballot box closed, replay, credential not listed, ciphertext
+ * repeated, revotes), then the signature. The board may be behind another
+ * server's appends: what it misses is refused under the lock, after the
+ * proofs.
+ */
+static cns_err screen(server *srv, cns_board_ballot *ballot, cns_diag *diag)
+{
+    uint64_t cast = 0;
+    cns_err err = CNS_OK;
+    pthread_mutex_lock(&srv->board_mu);
+    if (srv->board != NULL)
+        err = cns_board_ballot_screen(srv->board, ballot, &cast, diag);
+    pthread_mutex_unlock(&srv->board_mu);
+    if (err == CNS_OK)
+        err = server_revotes_left(srv, cast, diag);
+    if (err == CNS_OK)
+        err = cns_board_ballot_verify_signature(ballot, diag);
+    return err;
+}
+
+/* Parse, check the credential is a's, screen, then verify the proofs. OUT: *out. */
+static cns_err prepare(server *srv, cns_board_ballot **out, const char *ballot, size_t len,
+                       voter_auth *a, cns_diag *diag)
+{
+    cns_err err = cns_board_ballot_parse(out, srv->election, ballot, len, diag);
+    bool early = true;
+    if (err == CNS_OK)
+        err = voters_check_credential(a, cns_board_ballot_credential(*out), diag);
+    if (err == CNS_OK)
+        err = screen(srv, *out, diag);
+    if (err == CNS_OK) {
+        early = false;
+        err = cns_board_ballot_verify_proofs(*out, diag);
+    }
+    pthread_mutex_lock(&srv->queue_mu);
+    srv->stats.proofs_checked += !early;
+    srv->stats.refused_early += early && err != CNS_OK;
+    pthread_mutex_unlock(&srv->queue_mu);
+    if (err != CNS_OK) {
+        cns_board_ballot_free(*out);
+        *out = NULL;
+    }
+    return err;
+}
 
 /* Cast every job of the batch, in one transaction. */
 static cns_err cast_batch(server *srv, void *ctx, cns_diag *diag)
@@ -379,9 +484,13 @@ cns_err server_cast_voter(server *srv, const char *ballot, size_t len, voter_aut
     uint64_t t0 = now_ns();
     crypto_hash_sha256(a->hash, (const unsigned char *)ballot, len);
     cns_err err = voters_check(srv, a, diag);
+    if (err == CNS_OK && a->retry) { /* this very ballot is on the board, cast by this voter */
+        sodium_bin2base64(tracker, CNS_HASH_B64_BYTES, a->hash, sizeof a->hash,
+                          sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
+        return CNS_OK;
+    }
     if (err == CNS_OK)
-        err = cns_board_ballot_prepare_checked(&job.ballot, srv->election, ballot, len,
-                                               voters_check_credential, a, diag);
+        err = prepare(srv, &job.ballot, ballot, len, a, diag);
     uint64_t spent = now_ns() - t0;
     pthread_mutex_lock(&srv->queue_mu);
     srv->stats.verify_ns += spent;

@@ -25,14 +25,24 @@
 #include <stdint.h>
 
 #include "consulta/error.h"
+#include "consulta/limits.h"
 
 typedef struct server server;
 
-/* Largest request body: a ballot, or a trustee's partial decryption. */
-#define SERVER_BALLOT_MAX (1u << 20)
+/*
+ * Largest request body: a ballot (the library's own limit, which
+ * election-make checks every election's ballots fit), a trustee's partial
+ * decryption (only once its token was checked from the headers), anything
+ * else.
+ */
+#define SERVER_BALLOT_MAX CNS_MAX_BALLOT_BYTES
 #define SERVER_UPLOAD_MAX (16u << 20)
-/* Most ballots in one page of GET …/ballots. */
-#define SERVER_PAGE_MAX 1000
+#define SERVER_OTHER_MAX  (64u << 10)
+/* Most ballots in one page of GET …/ballots, and its bytes (beyond one ballot). */
+#define SERVER_PAGE_MAX       1000
+#define SERVER_PAGE_BYTES_MAX (1u << 20)
+/* Revotes (ballots after the first) one credential may cast by default; 0: no limit. */
+#define SERVER_REVOTES_DEFAULT 100
 
 /*
  * Start the board of an election in the empty store conninfo: election,
@@ -89,13 +99,16 @@ typedef struct http_request {
     const char *login, *code; /* X-Consulta-Login, X-Consulta-Code headers, or NULL */
 } http_request;
 
-/* The answer: body malloc'd (JSON unless said), or a file to send (fd ≥ 0). */
+typedef struct server_archive server_archive;
+
+/* The answer: body malloc'd (JSON unless said), or a file to send (fd ≥ 0), or a shared archive. */
 typedef struct http_response {
     int status;
     const char *content_type; /* static */
     char *body;
     size_t len;
-    int fd; /* the exported archive (unlinked), len bytes, or -1 */
+    int fd;                  /* a file to send (taken), len bytes, or -1 */
+    server_archive *archive; /* the exported board, len bytes (a reference: release it), or NULL */
 } http_response;
 
 /* Answer one request. OUT: *resp (free its body with http_response_clear). */
@@ -108,9 +121,42 @@ void http_response_clear(http_response *resp);
 typedef struct server_stats {
     uint64_t accepted, refused, batches;
     uint64_t verify_ns, append_ns; /* CPU time verifying ballots, appending under the lock */
+    uint64_t proofs_checked;       /* ballots whose proofs were verified */
+    uint64_t refused_early;        /* refused before their proofs (replay, credential, signature) */
+    uint64_t exports;              /* archives written for GET …/archive */
+    uint64_t reloads;              /* boards read again whole from the store */
 } server_stats;
 
 void server_stats_get(server *srv, server_stats *out);
+
+/*
+ * The limits of a request, decided from its method, path and Authorization
+ * header before any of its body is read: OUT: *body_max, the bytes it may
+ * carry (a ballot; a trustee's partial decryption once its token checked;
+ * small otherwise). Returns 0, or the status of a refusal made now, its
+ * JSON body in *refusal (static): 401/403 for the administrator's and
+ * trustees' routes without the right token.
+ */
+int server_gate(const server *srv, const char *method, const char *path, const char *authorization,
+                size_t *body_max, const char **refusal);
+
+/* Set the most revotes a credential may cast (0: no limit); before serving. */
+void server_set_revote_limit(server *srv, unsigned revotes);
+
+/*
+ * The archive of the board as it is now (one export per chain head, shared
+ * by the requests that ask for the same head; at most a few kept alive by
+ * slow downloads). OUT: *out (a reference), *len. Errors: CNS_ERR_LIMIT
+ * (too many versions being downloaded: retry), the store's.
+ */
+CNS_NODISCARD cns_err server_archive_get(server *srv, server_archive **out, uint64_t *len,
+                                         cns_diag *diag);
+
+/* Read up to max bytes at pos. Returns the count, or -1. */
+long server_archive_read(server_archive *a, uint64_t pos, char *buf, size_t max);
+
+/* Drop a reference; the last one removes the export. NULL is fine. */
+void server_archive_release(server_archive *a);
 
 /*
  * Export the board kept in conninfo (or in srv's store when srv is not
@@ -124,16 +170,38 @@ CNS_NODISCARD cns_err server_export(server *srv, const char *conninfo, const cha
 
 /* ---- http.c: the board behind libmicrohttpd ---- */
 
+typedef struct http_daemon http_daemon;
+
 typedef struct http_config {
     const char *address; /* numeric IPv4 to listen on */
     unsigned port;       /* 0: any free port */
     unsigned threads;
-    unsigned connection_limit, per_ip_limit;
-    unsigned timeout_s;  /* idle connections are cut after it */
+    unsigned connection_limit, per_ip_limit; /* the first clamped to the descriptors there are */
+    unsigned timeout_s;                      /* idle connections are cut after it */
+    unsigned request_s;  /* a request's headers and body must arrive within it (0: 10 s) */
+    unsigned min_rate;   /* …plus its declared body at this many bytes/s (0: 16 KiB/s) */
+    size_t buffer_limit; /* bytes buffered over all connections (0: 256 MiB) */
     const char *web_dir; /* the booth's pages (web.h), or NULL */
 } http_config;
 
-typedef struct http_daemon http_daemon;
+/* Counters of the HTTP layer, for the tests and the log. */
+typedef struct http_stats {
+    uint64_t cut_slow;         /* connections cut for a request not received in time */
+    uint64_t refused_busy;     /* requests refused for the global buffer limit */
+    uint64_t log_dropped;      /* library log lines dropped by the rate limit */
+    unsigned connection_limit; /* as clamped */
+    size_t buffered;           /* bytes buffered now */
+} http_stats;
+
+void http_stats_get(http_daemon *daemon, http_stats *out);
+
+/*
+ * Raise the soft limit of open descriptors to the hard one; OUT: *nofile,
+ * the limit now. Then a connection limit fits when it is at most
+ * http_connections_fit(nofile, threads).
+ */
+void http_raise_nofile(unsigned long *nofile);
+unsigned http_connections_fit(unsigned long nofile, unsigned threads);
 
 /* Listen and serve srv in background threads. OUT: *out; *port, the port bound. */
 CNS_NODISCARD cns_err http_start(http_daemon **out, server *srv, const http_config *config,

@@ -9,12 +9,22 @@
 #include "store.h"
 #include "voters.h"
 
-#define SERVER_TOKENS_MAX 64
+#include "consulta/limits.h"
+
+/* The administrator's token and one per trustee, as many as an election may have. */
+#define SERVER_TOKENS_MAX (CNS_MAX_TRUSTEES + 1)
+/* Refusals of a ballot for its credential's revotes start with this (routes.c names them). */
+#define SERVER_REVOTE_REFUSAL "revote limit: "
+/* Archive versions kept alive at once by downloads in progress. */
+#define SERVER_ARCHIVES_MAX 4
 
 typedef struct server_token {
     char role[32];
     unsigned char hash[CNS_HASH_BYTES]; /* SHA-256 of the token */
 } server_token;
+
+/* A credential that cast `cast` ballots may cast one more (the revote limit). */
+CNS_NODISCARD cns_err server_revotes_left(const server *srv, uint64_t cast, cns_diag *diag);
 
 typedef struct setup_text {
     char *bytes;
@@ -42,6 +52,12 @@ struct server {
     setup_text setup[3];    /* election, trustees, public credentials */
     server_token tokens[SERVER_TOKENS_MAX];
     size_t n_tokens;
+    bool tokens_overflow;  /* the store held more tokens than fit: refuse to start */
+    uint64_t revote_limit; /* most ballots after the first per credential; 0: none */
+    /* the archive of one chain head, shared by its downloads (under archive_mu) */
+    pthread_mutex_t archive_mu;
+    server_archive *archive;
+    unsigned live_archives;
     /* group commit (under queue_mu) */
     pthread_mutex_t queue_mu;
     pthread_cond_t queue_cv;
@@ -85,8 +101,10 @@ CNS_NODISCARD cns_err server_cast_voter(server *srv, const char *ballot, size_t 
 
 /*
  * Export the board (as it is now) to a fresh unlinked temporary file.
- * OUT: *fd (open for reading at offset 0), *len its length.
+ * OUT: *fd (open for reading at offset 0), *len its length, *entries the
+ * store's entries it holds.
  */
-CNS_NODISCARD cns_err server_export_fd(server *srv, int *fd, uint64_t *len, cns_diag *diag);
+CNS_NODISCARD cns_err server_export_fd(server *srv, int *fd, uint64_t *len, uint64_t *entries,
+                                       cns_diag *diag);
 
 #endif

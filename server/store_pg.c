@@ -28,6 +28,7 @@
 typedef struct pg_store {
     store base;
     PGconn *conn;
+    bool in_tx; /* between begin and commit or rollback: never retried */
 } pg_store;
 
 static const char schema[] =
@@ -78,11 +79,37 @@ static cns_err fail(pg_store *s, PGresult *res, cns_diag *diag, const char *what
     return err;
 }
 
+/*
+ * The connection died (the database restarted) while no transaction was
+ * open on it: connect again, so that the statement can be tried once more.
+ * Inside a transaction the caller's work is lost: it fails, rolls back and
+ * its next begin comes here.
+ */
+static bool reconnected(pg_store *s, bool was_idle)
+{
+    if (!was_idle || PQstatus(s->conn) != CONNECTION_BAD)
+        return false;
+    PQreset(s->conn);
+    return PQstatus(s->conn) == CONNECTION_OK;
+}
+
+/* No transaction of ours is open on the connection. */
+static bool idle(const pg_store *s)
+{
+    return !s->in_tx;
+}
+
 /* A statement without parameters or rows. */
 static cns_err exec(pg_store *s, const char *sql, cns_diag *diag)
 {
+    bool was_idle = idle(s);
     PGresult *res = PQexec(s->conn, sql);
     ExecStatusType st = PQresultStatus(res);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && reconnected(s, was_idle)) {
+        PQclear(res);
+        res = PQexec(s->conn, sql);
+        st = PQresultStatus(res);
+    }
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
         return fail(s, res, diag, sql);
     PQclear(res);
@@ -94,8 +121,14 @@ static cns_err query(pg_store *s, PGresult **res, const char *sql, int n, const 
                      const int *lengths, cns_diag *diag)
 {
     int formats[8] = {1, 1, 1, 1, 1, 1, 1, 1};
+    bool was_idle = idle(s);
     *res = PQexecParams(s->conn, sql, n, NULL, values, lengths, formats, 1);
     ExecStatusType st = PQresultStatus(*res);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && reconnected(s, was_idle)) {
+        PQclear(*res);
+        *res = PQexecParams(s->conn, sql, n, NULL, values, lengths, formats, 1);
+        st = PQresultStatus(*res);
+    }
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
         return CNS_OK;
     cns_err err = fail(s, *res, diag, "query");
@@ -144,6 +177,7 @@ static cns_err pg_begin(store *base, cns_diag *diag)
 {
     pg_store *s = (pg_store *)base;
     cns_err err = exec(s, "BEGIN", diag);
+    s->in_tx = err == CNS_OK;
     if (err == CNS_OK)
         err = exec(s, BOARD_LOCK, diag);
     if (err != CNS_OK)
@@ -153,14 +187,20 @@ static cns_err pg_begin(store *base, cns_diag *diag)
 
 static cns_err pg_commit(store *base, cns_diag *diag)
 {
-    return exec((pg_store *)base, "COMMIT", diag);
+    pg_store *s = (pg_store *)base;
+    cns_err err = exec(s, "COMMIT", diag);
+    s->in_tx = err != CNS_OK && PQtransactionStatus(s->conn) != PQTRANS_IDLE &&
+               PQstatus(s->conn) == CONNECTION_OK;
+    return err;
 }
 
 static void pg_rollback(store *base)
 {
     pg_store *s = (pg_store *)base;
-    if (PQtransactionStatus(s->conn) != PQTRANS_IDLE)
+    if (s->in_tx && PQstatus(s->conn) == CONNECTION_OK &&
+        PQtransactionStatus(s->conn) != PQTRANS_IDLE)
         (void)exec(s, "ROLLBACK", NULL);
+    s->in_tx = false;
 }
 
 static cns_err pg_append(store *base, const cns_archive_entry *e, cns_diag *diag)

@@ -377,8 +377,12 @@ cns_err voters_check(server *srv, voter_auth *a, cns_diag *diag)
     char digits[VOTERS_CODE_DIGITS];
     code_match m = {.a = a};
     bool retry = false;
-    if (!a->required)
-        return CNS_OK;
+    if (!a->required) { /* a lost answer: this ballot may be on the board already */
+        pthread_mutex_lock(&srv->read_mu);
+        cns_err err = cast_before(srv->r, a, &a->retry, diag);
+        pthread_mutex_unlock(&srv->read_mu);
+        return err;
+    }
     if (a->login == NULL || a->code == NULL)
         return refuse(a, "auth", 401, diag,
                       "this election needs the voter's login and one-time code "
@@ -396,7 +400,7 @@ cns_err voters_check(server *srv, voter_auth *a, cns_diag *diag)
                                    "SELECT v.credential, k.n, k.hash, k.used FROM voters v JOIN "
                                    "codes k ON k.login = v.login WHERE v.login = ?",
                                    p, 1, match_code, &m, NULL, diag);
-    if (err == CNS_OK && m.found && m.used)
+    if (err == CNS_OK && m.found) /* a lost answer: this ballot may be on the board already */
         err = cast_before(srv->r, a, &retry, diag);
     pthread_mutex_unlock(&srv->read_mu);
     sodium_memzero(m.hash, sizeof m.hash);
@@ -407,6 +411,7 @@ cns_err voters_check(server *srv, voter_auth *a, cns_diag *diag)
     if (m.used && !retry)
         return refuse(a, "code_used", 401, diag,
                       "this code was already used: use another of your codes");
+    a->retry = retry;
     return CNS_OK;
 }
 
@@ -472,7 +477,9 @@ cns_err voters_cast(server *srv, ballot_job *j, cns_diag *diag)
     }
     if (err != CNS_OK)
         return cns_diag_set(diag, CNS_ERR_STORE, "%s", diag ? diag->text : "store");
-    err = cns_board_cast_prepared(srv->board, j->ballot, j->tracker, diag);
+    err = server_revotes_left(srv, cns_board_credential_ballots(srv->board, j->ballot), diag);
+    if (err == CNS_OK)
+        err = cns_board_cast_prepared(srv->board, j->ballot, j->tracker, diag);
     if (err != CNS_OK)
         return err;
     cns_board_summary s;

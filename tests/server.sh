@@ -173,12 +173,13 @@ bad_requests() {
     printf '%s' "$(head -1 "$dir/ballots.jsonl")" >"$T/again.json"
     # a ballot sent again (a lost answer) is a safe retry: 200, its tracker, nothing stored
     answer 200 '","code":"' POST "$url/ballots" "$T/again.json" -
-    # ballot 1 under voter 2's credential: its signature cannot verify
+    # ballot 1 under voter 2's credential: refused before its signature or proofs are
+    # checked, its ciphertexts being on the board already (tests/test_server_attacks.c)
     local cred2
     cred2=$(sed -n 2p "$dir/ballots.jsonl" | grep -o '"credential":"[^"]*"')
     sed "s/\"credential\":\"[^\"]*\"/$cred2/" "$T/again.json" | tr -d '\n' >"$T/forged.json"
-    answer 422 '"error":"verify","message":"signature' POST "$url/ballots" "$T/forged.json" -
-    head -c $((2 * 1024 * 1024)) /dev/zero | tr '\0' 'a' >"$T/big"
+    answer 422 '"error":"invalid","message":"question 1, choice 1: ciphertext repeats one of ballot' POST "$url/ballots" "$T/forged.json" -
+    head -c $((5 * 1024 * 1024)) /dev/zero | tr '\0' 'a' >"$T/big"
     answer 413 'request body too large' POST "$url/ballots" "$T/big" -
     answer 404 'no such resource' GET "$url/nothing" - -
     answer 404 'no such election' GET "http://127.0.0.1:$a_port/elections/XXXXXXXXXXXXXX/head" - -

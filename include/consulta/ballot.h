@@ -126,6 +126,16 @@ CNS_NODISCARD cns_err cns_ballot_parse(cns_ballot **out, const cns_election *ele
 CNS_NODISCARD cns_err cns_ballot_verify(const cns_election *election, const cns_ballot *ballot,
                                         cns_diag *diag);
 
+/*
+ * The two halves of cns_ballot_verify, for who refuses cheaply first: the
+ * credential's signature alone (one proof), then every other proof.
+ * Errors: as cns_ballot_verify.
+ */
+CNS_NODISCARD cns_err cns_ballot_verify_signature(const cns_election *election,
+                                                  const cns_ballot *ballot, cns_diag *diag);
+CNS_NODISCARD cns_err cns_ballot_verify_proofs(const cns_election *election,
+                                               const cns_ballot *ballot, cns_diag *diag);
+
 /* Free a ballot; NULL is fine. */
 void cns_ballot_free(cns_ballot *ballot);
 

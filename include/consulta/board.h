@@ -175,20 +175,6 @@ typedef struct cns_board_ballot cns_board_ballot;
 CNS_NODISCARD cns_err cns_board_ballot_prepare(cns_board_ballot **out, const cns_election *election,
                                                const char *ballot, size_t len, cns_diag *diag);
 
-/* Told the parsed ballot's public credential (borrowed) before its proofs are checked. */
-typedef cns_err (*cns_board_ballot_check_fn)(void *ctx, const cns_elt *credential, cns_diag *diag);
-
-/*
- * As cns_board_ballot_prepare, but once the ballot is parsed and before any
- * proof is checked, check(ctx, credential, diag) may refuse it (a cheap
- * refusal before the costly verification): its error is returned.
- */
-CNS_NODISCARD cns_err cns_board_ballot_prepare_checked(cns_board_ballot **out,
-                                                       const cns_election *election,
-                                                       const char *ballot, size_t len,
-                                                       cns_board_ballot_check_fn check, void *ctx,
-                                                       cns_diag *diag);
-
 /* The prepared ballot's public credential (borrowed). */
 const cns_elt *cns_board_ballot_credential(const cns_board_ballot *ballot);
 
@@ -196,14 +182,48 @@ const cns_elt *cns_board_ballot_credential(const cns_board_ballot *ballot);
 void cns_board_ballot_free(cns_board_ballot *ballot);
 
 /*
+ * The same in steps, for a server that refuses cheaply first: parse (OUT:
+ * *out, not yet verified), screen against the board's rules that need no
+ * proof (ballot box open, not a replay, credential listed, no ciphertext
+ * repeated; nothing changes; OUT: *cast, the ballots its credential already
+ * cast here), then verify the signature, then the other proofs. A ballot is
+ * prepared once both verify. Errors: as cns_board_ballot_prepare and
+ * cns_board_cast_prepared.
+ */
+CNS_NODISCARD cns_err cns_board_ballot_parse(cns_board_ballot **out, const cns_election *election,
+                                             const char *ballot, size_t len, cns_diag *diag);
+CNS_NODISCARD cns_err cns_board_ballot_screen(cns_board *board, const cns_board_ballot *ballot,
+                                              uint64_t *cast, cns_diag *diag);
+CNS_NODISCARD cns_err cns_board_ballot_verify_signature(const cns_board_ballot *ballot,
+                                                        cns_diag *diag);
+CNS_NODISCARD cns_err cns_board_ballot_verify_proofs(cns_board_ballot *ballot, cns_diag *diag);
+
+/* The ballots the credential of ballot has cast on the board (0 when none or not listed). */
+uint64_t cns_board_credential_ballots(const cns_board *board, const cns_board_ballot *ballot);
+
+/*
  * The other half: hold a prepared ballot (borrowed) to the board rules and
  * append it, as cns_board_cast does. It must have been prepared against
  * the board's election (the same object, or one with the same fingerprint:
  * the prepared election must outlive the call). OUT: tracker (may be NULL).
- * Errors: as cns_board_cast; CNS_ERR_INVALID for another election.
+ * Errors: as cns_board_cast; CNS_ERR_INVALID for another election,
+ * CNS_ERR_STATE for a ballot whose proofs were not verified.
  */
 CNS_NODISCARD cns_err cns_board_cast_prepared(cns_board *board, const cns_board_ballot *ballot,
                                               char tracker[CNS_HASH_B64_BYTES], cns_diag *diag);
+
+/*
+ * Coming back after the store failed: a board kept in a store (the server's)
+ * is changed in memory as it appends, inside the store's transaction; when
+ * the transaction fails (a full disk at commit), cns_board_rewind puts the
+ * board back as it was at cns_board_mark, without reading it again, so long
+ * as only ballots were cast since. cns_board_unmark keeps what was appended.
+ * Errors: CNS_ERR_NOMEM (mark); CNS_ERR_STATE (rewind: no mark, or something
+ * else than ballots changed since: free the board and open it again).
+ */
+CNS_NODISCARD cns_err cns_board_mark(cns_board *board);
+CNS_NODISCARD cns_err cns_board_rewind(cns_board *board);
+void cns_board_unmark(cns_board *board);
 
 /* Close the ballot box (EndBallots). Errors: CNS_ERR_STATE, CNS_ERR_IO. */
 CNS_NODISCARD cns_err cns_board_end_ballots(cns_board *board, cns_diag *diag);

@@ -83,13 +83,22 @@ const cns_count_rule *cns_election_rule(const cns_election *election, size_t i);
 size_t cns_question_width(const cns_question *q);
 
 /*
+ * An upper bound on the bytes of any ballot for this election (the longest
+ * text of each element and scalar it carries, and the JSON around them):
+ * cns_election_make refuses an election whose ballots could pass
+ * CNS_MAX_BALLOT_BYTES, which both the library and the board server accept.
+ */
+size_t cns_election_ballot_bytes_max(const cns_election *election);
+
+/*
  * Make election.json from a template {"description","name","questions"} (as
  * given to belenios-tool setup make-election), plus consulta's optional
  * "counting", a uuid, a group and the election public key. OUT: *json
  * (malloc'd, NUL-terminated, caller frees), *len. The template is checked as
  * cns_election_parse checks questions and rules ("template: question 2:
  * counting rule: …"); the rules are written in canonical form, and so are
- * the optional "translations" (checked against the questions).
+ * the optional "translations" (checked against the questions). Errors:
+ * CNS_ERR_LIMIT when its ballots could be longer than CNS_MAX_BALLOT_BYTES.
  */
 CNS_NODISCARD cns_err cns_election_make(char **json, size_t *len, const char *template_json,
                                         size_t template_len, const char *uuid,

@@ -120,20 +120,24 @@ static size_t task_count(const cns_ballot *b)
     return n;
 }
 
-cns_err cns_ballot_verify(const cns_election *election, const cns_ballot *b, cns_diag *diag)
+/* The signature's task (sig), the proofs' tasks (proofs), or both, in that order. */
+static cns_err verify_tasks(const cns_election *election, const cns_ballot *b, bool sig,
+                            bool proofs, cns_diag *diag)
 {
-    size_t n = task_count(b), k = 0;
+    size_t n = proofs ? task_count(b) : 1, k = 0;
     task *tasks = calloc(n, sizeof *tasks);
     cns_err err = CNS_OK;
 
     if (tasks == NULL)
         return CNS_ERR_NOMEM;
-    tasks[k++] = (task){.election = election, .ballot = b, .is_sig = true};
-    for (size_t q = 0; q < b->n_answers; q++) {
+    if (sig)
+        tasks[k++] = (task){.election = election, .ballot = b, .is_sig = true};
+    for (size_t q = 0; proofs && q < b->n_answers; q++) {
         for (size_t j = 0; j < b->answers[q].width; j++)
             tasks[k++] = (task){.election = election, .ballot = b, .q = q, .j = j};
         tasks[k++] = (task){.election = election, .ballot = b, .q = q, .j = SIZE_MAX};
     }
+    n = k;
     cns_pool_run(run_task, tasks, n);
     for (k = 0; k < n && err == CNS_OK; k++) {
         err = tasks[k].err;
@@ -142,4 +146,20 @@ cns_err cns_ballot_verify(const cns_election *election, const cns_ballot *b, cns
     }
     free(tasks);
     return err;
+}
+
+cns_err cns_ballot_verify(const cns_election *election, const cns_ballot *b, cns_diag *diag)
+{
+    return verify_tasks(election, b, true, true, diag);
+}
+
+cns_err cns_ballot_verify_signature(const cns_election *election, const cns_ballot *b,
+                                    cns_diag *diag)
+{
+    return verify_tasks(election, b, true, false, diag);
+}
+
+cns_err cns_ballot_verify_proofs(const cns_election *election, const cns_ballot *b, cns_diag *diag)
+{
+    return verify_tasks(election, b, false, true, diag);
 }

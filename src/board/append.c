@@ -105,17 +105,11 @@ cns_err cns_board_create_store(cns_board **out, const cns_board_store *store, co
 struct cns_board_ballot {
     const cns_election *election; /* verified against */
     cns_ballot *ballot;
+    bool verified; /* every proof */
 };
 
-cns_err cns_board_ballot_prepare(cns_board_ballot **out, const cns_election *election,
-                                 const char *bytes, size_t len, cns_diag *diag)
-{
-    return cns_board_ballot_prepare_checked(out, election, bytes, len, NULL, NULL, diag);
-}
-
-cns_err cns_board_ballot_prepare_checked(cns_board_ballot **out, const cns_election *election,
-                                         const char *bytes, size_t len,
-                                         cns_board_ballot_check_fn check, void *ctx, cns_diag *diag)
+cns_err cns_board_ballot_parse(cns_board_ballot **out, const cns_election *election,
+                               const char *bytes, size_t len, cns_diag *diag)
 {
     cns_board_ballot *p = calloc(1, sizeof *p);
     *out = NULL;
@@ -123,14 +117,39 @@ cns_err cns_board_ballot_prepare_checked(cns_board_ballot **out, const cns_elect
         return CNS_ERR_NOMEM;
     p->election = election;
     cns_err err = cns_ballot_parse(&p->ballot, election, bytes, len, diag);
-    if (err == CNS_OK && check != NULL)
-        err = check(ctx, cns_ballot_credential(p->ballot), diag);
+    if (err != CNS_OK) {
+        cns_board_ballot_free(p);
+        return err;
+    }
+    *out = p;
+    return CNS_OK;
+}
+
+cns_err cns_board_ballot_verify_signature(const cns_board_ballot *p, cns_diag *diag)
+{
+    return cns_ballot_verify_signature(p->election, p->ballot, diag);
+}
+
+cns_err cns_board_ballot_verify_proofs(cns_board_ballot *p, cns_diag *diag)
+{
+    cns_err err = cns_ballot_verify_proofs(p->election, p->ballot, diag);
+    p->verified = err == CNS_OK;
+    return err;
+}
+
+cns_err cns_board_ballot_prepare(cns_board_ballot **out, const cns_election *election,
+                                 const char *bytes, size_t len, cns_diag *diag)
+{
+    cns_board_ballot *p = NULL;
+    cns_err err = cns_board_ballot_parse(&p, election, bytes, len, diag);
+    *out = NULL;
     if (err == CNS_OK)
         err = cns_ballot_verify(election, p->ballot, diag);
     if (err != CNS_OK) {
         cns_board_ballot_free(p);
         return err;
     }
+    p->verified = true;
     *out = p;
     return CNS_OK;
 }
@@ -157,6 +176,42 @@ static cns_err castable(const cns_board *b, cns_diag *diag)
     return err;
 }
 
+/* The ballot was parsed against the board's election (or one with its fingerprint). */
+static cns_err same_election(const cns_board *b, const cns_board_ballot *p, cns_diag *diag)
+{
+    if (p->election != b->election &&
+        strcmp(cns_election_fingerprint(p->election), cns_election_fingerprint(b->election)) != 0)
+        return cns_diag_set(diag, CNS_ERR_INVALID, "the ballot was prepared for another election");
+    return CNS_OK;
+}
+
+cns_err cns_board_ballot_screen(cns_board *b, const cns_board_ballot *p, uint64_t *cast,
+                                cns_diag *diag)
+{
+    ballot_marks *marks = NULL;
+    cns_err err = castable(b, diag);
+    *cast = 0;
+    if (err == CNS_OK)
+        err = same_election(b, p, diag);
+    if (err == CNS_OK)
+        err = cns_board_check_rules(b, p->ballot, &marks, diag);
+    cns_board_marks_free(marks);
+    if (err == CNS_OK)
+        *cast = cns_board_credential_ballots(b, p);
+    return err;
+}
+
+uint64_t cns_board_credential_ballots(const cns_board *b, const cns_board_ballot *p)
+{
+    unsigned char key[CNS_KEY_BYTES];
+    cns_board_elt_key(key, cns_election_group(b->election), cns_ballot_credential(p->ballot));
+    const uint64_t *cred = cns_map_get(&b->credentials, key);
+    if (cred == NULL || (*cred & 0xffffffffULL) == 0)
+        return 0;
+    const uint64_t *revotes = cns_map_get(&b->revotes, key);
+    return 1 + (revotes ? *revotes : 0);
+}
+
 cns_err cns_board_cast_prepared(cns_board *b, const cns_board_ballot *p,
                                 char tracker[CNS_HASH_B64_BYTES], cns_diag *diag)
 {
@@ -165,9 +220,10 @@ cns_err cns_board_cast_prepared(cns_board *b, const cns_board_ballot *p,
     size_t len;
     const char *bytes = cns_ballot_bytes(p->ballot, &len);
     cns_err err = castable(b, diag);
-    if (err == CNS_OK && p->election != b->election &&
-        strcmp(cns_election_fingerprint(p->election), cns_election_fingerprint(b->election)) != 0)
-        err = cns_diag_set(diag, CNS_ERR_INVALID, "the ballot was prepared for another election");
+    if (err == CNS_OK)
+        err = same_election(b, p, diag);
+    if (err == CNS_OK && !p->verified)
+        err = cns_diag_set(diag, CNS_ERR_STATE, "the ballot's proofs were not verified");
     if (err == CNS_OK)
         err = cns_board_check_rules(b, p->ballot, &marks, diag);
     if (err == CNS_OK)

@@ -126,6 +126,7 @@ cns_err cns_board_commit_ballot(cns_board *b, const cns_ballot *ballot, ballot_m
     uint64_t index = b->summary.ballots + 1;
     uint64_t *cred = cns_map_get(&b->credentials, m->credential_key);
     uint64_t weight = *cred >> 32, previous = *cred & 0xffffffffULL;
+    board_undo undo = {.credential_before = *cred, .superseded = previous};
     cns_err err = index > UINT32_MAX ? CNS_ERR_LIMIT : CNS_OK;
     if (err == CNS_OK)
         err = cns_map_put(&b->ballots_seen, m->ballot_key, index, NULL);
@@ -133,8 +134,14 @@ cns_err cns_board_commit_ballot(cns_board *b, const cns_ballot *ballot, ballot_m
         err = cns_map_put(&b->alphas_seen, m->alpha_keys[k], index, NULL);
     if (err == CNS_OK && previous != 0) {
         unsigned char key[CNS_KEY_BYTES] = {0};
+        uint64_t *revotes = NULL;
         memcpy(key, &previous, sizeof previous);
         err = cns_map_put(&b->superseded, key, weight, NULL);
+        if (err == CNS_OK)
+            err = cns_map_put(&b->revotes, m->credential_key, 1, &revotes);
+        if (revotes != NULL)
+            (*revotes)++;
+        undo.revote_inserted = err == CNS_OK && revotes == NULL;
     }
     if (err == CNS_OK)
         err = cns_tally_add(b->tally, ballot, weight);
@@ -142,6 +149,14 @@ cns_err cns_board_commit_ballot(cns_board *b, const cns_ballot *ballot, ballot_m
         *cred = (weight << 32) | index; /* the last ballot counts */
         b->summary.ballots = index;
         b->summary.counted += previous == 0;
+    }
+    if (b->mark != NULL) {
+        memcpy(undo.ballot_key, m->ballot_key, CNS_KEY_BYTES);
+        memcpy(undo.credential_key, m->credential_key, CNS_KEY_BYTES);
+        undo.alpha_keys = m->alpha_keys;
+        undo.n_alphas = m->n_alphas;
+        m->alpha_keys = NULL;
+        cns_board_journal(b, &undo, err == CNS_OK);
     }
     cns_board_marks_free(m);
     return err;

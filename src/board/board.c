@@ -368,6 +368,7 @@ cns_err cns_board_new(cns_board **out, const char *path)
     cns_map_init(&b->ballots_seen);
     cns_map_init(&b->alphas_seen);
     cns_map_init(&b->superseded);
+    cns_map_init(&b->revotes);
     if (path == NULL)
         return CNS_OK;
     b->path = strdup(path);
@@ -395,6 +396,7 @@ void cns_board_free(cns_board *b)
 {
     if (b == NULL)
         return;
+    cns_board_mark_free(b);
     cns_archive_writer_free(b->writer);
     cns_board_batch_free(b);
     pending_clear(b);
@@ -405,6 +407,7 @@ void cns_board_free(cns_board *b)
     cns_map_free(&b->ballots_seen);
     cns_map_free(&b->alphas_seen);
     cns_map_free(&b->superseded);
+    cns_map_free(&b->revotes);
     cns_tally_free(b->tally);
     for (size_t i = 0; i < b->n_partials; i++)
         cns_partial_free(b->partials[i].partial);

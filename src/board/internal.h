@@ -33,6 +33,7 @@ struct cns_board {
     cns_map ballots_seen; /* ballot fingerprint → index (ATTACKS.md #6, #7) */
     cns_map alphas_seen;  /* ciphertext alpha fingerprint → ballot index (#6, #12) */
     cns_map superseded;   /* ballot index → weight, for ballots replaced by a revote */
+    cns_map revotes;      /* credential fingerprint → ballots after its first (revoters only) */
     cns_tally *tally;     /* all ballots cast; the counted ones once ballots are closed */
     bool tally_final;     /* superseded ballots taken out */
     board_partial *partials;
@@ -42,6 +43,7 @@ struct cns_board {
     pending_data *pending; /* data entries since the last event (while reading) */
     size_t n_pending, cap_pending;
     struct ballot_batch *batch; /* Ballot events read, waiting to be verified together */
+    struct board_mark *mark;    /* what to come back to (cns_board_mark), or NULL */
     cns_progress_fn progress;
     void *progress_ctx;
 };
@@ -112,6 +114,23 @@ CNS_NODISCARD cns_err cns_board_commit_ballot(cns_board *b, const cns_ballot *ba
                                               ballot_marks *marks);
 
 void cns_board_marks_free(ballot_marks *marks);
+
+/* ---- mark.c: coming back to a mark after the store's transaction failed ---- */
+
+/* One ballot committed since the mark, as a rewind forgets it. */
+typedef struct board_undo {
+    unsigned char ballot_key[CNS_KEY_BYTES], credential_key[CNS_KEY_BYTES];
+    uint64_t credential_before; /* the credential's value before */
+    uint64_t superseded;        /* the index of the ballot it replaced, or 0 */
+    bool revote_inserted;       /* its revotes entry was made (else counted up, if superseded) */
+    unsigned char (*alpha_keys)[CNS_KEY_BYTES]; /* taken */
+    size_t n_alphas;
+} board_undo;
+
+/* Record a ballot committed while a mark is set (takes u->alpha_keys); ok: it was whole. */
+void cns_board_journal(cns_board *b, board_undo *u, bool ok);
+
+void cns_board_mark_free(cns_board *b);
 
 /* ---- count.c: tally, partial decryptions, result ---- */
 

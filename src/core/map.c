@@ -93,3 +93,31 @@ uint64_t *cns_map_get(const cns_map *map, const unsigned char key[CNS_KEY_BYTES]
     size_t i = find_slot(map, key);
     return map->used[i] ? &map->values[i] : NULL;
 }
+
+/* Slot h lies on the cyclic way from just after hole to j. */
+static bool between(size_t hole, size_t h, size_t j)
+{
+    return hole < j ? (h > hole && h <= j) : (h > hole || h <= j);
+}
+
+bool cns_map_remove(cns_map *map, const unsigned char key[CNS_KEY_BYTES])
+{
+    if (map->cap == 0)
+        return false;
+    size_t hole = find_slot(map, key);
+    if (!map->used[hole])
+        return false;
+    map->used[hole] = false;
+    map->count--;
+    /* linear probing: move back the entries that the hole would hide from their home */
+    for (size_t j = (hole + 1) & (map->cap - 1); map->used[j]; j = (j + 1) & (map->cap - 1)) {
+        if (between(hole, home(map, map->keys + j * CNS_KEY_BYTES), j))
+            continue;
+        memcpy(map->keys + hole * CNS_KEY_BYTES, map->keys + j * CNS_KEY_BYTES, CNS_KEY_BYTES);
+        map->values[hole] = map->values[j];
+        map->used[hole] = true;
+        map->used[j] = false;
+        hole = j;
+    }
+    return true;
+}

@@ -37,6 +37,9 @@ void cns_map_key(unsigned char key[CNS_KEY_BYTES], const void *bytes, size_t len
 CNS_NODISCARD cns_err cns_map_put(cns_map *map, const unsigned char key[CNS_KEY_BYTES],
                                   uint64_t value, uint64_t **existing);
 
+/* Remove key (a board coming back to a mark); false when it was not there. */
+bool cns_map_remove(cns_map *map, const unsigned char key[CNS_KEY_BYTES]);
+
 /* The address of key's value (to read or update), or NULL. */
 uint64_t *cns_map_get(const cns_map *map, const unsigned char key[CNS_KEY_BYTES]);
 

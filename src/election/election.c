@@ -357,6 +357,26 @@ done:
     return err;
 }
 
+/* The longest text of an element: hexadecimal or decimal of its canonical bytes. */
+static size_t elt_text_max(const cns_group *group)
+{
+    size_t n = cns_elt_bytes(group), hex = 2 * n, dec = (n * 8 * 30103 + 99999) / 100000 + 1;
+    return hex > dec ? hex : dec;
+}
+
+size_t cns_election_ballot_bytes_max(const cns_election *e)
+{
+    size_t E = elt_text_max(e->group), S = CNS_SCALAR_TEXT_MAX, proof = 2 * S + 40;
+    size_t total = 1024 + E + proof; /* uuid, hashes, credential, signature */
+    for (size_t i = 0; i < e->n_questions; i++) {
+        const cns_question *q = &e->questions[i];
+        size_t width = cns_question_width(q);
+        size_t overall = (size_t)(q->max - q->min + 1) + (q->blank == 1 ? 1 : 0);
+        total += 128 + width * (2 * E + 40 + 2 * proof + 8) + (overall + 2) * proof;
+    }
+    return total;
+}
+
 cns_err cns_election_make(char **json, size_t *len, const char *template_json, size_t template_len,
                           const char *uuid, const cns_group *group, const cns_elt *public_key,
                           cns_diag *diag)
@@ -389,6 +409,11 @@ cns_err cns_election_make(char **json, size_t *len, const char *template_json, s
         err = parse_counting(&e, json_object_get(root, "counting"), NULL, "template", diag);
     if (err == CNS_OK)
         err = take_translations(&e, json_object_get(root, "translations"), "template", diag);
+    if (err == CNS_OK && cns_election_ballot_bytes_max(&e) > CNS_MAX_BALLOT_BYTES)
+        err = cns_diag_set(diag, CNS_ERR_LIMIT,
+                           "template: a ballot could take %zu bytes, over the %u a ballot may "
+                           "have: fewer questions or answers",
+                           cns_election_ballot_bytes_max(&e), CNS_MAX_BALLOT_BYTES);
     if (err != CNS_OK)
         goto done;
     e.uuid = (char *)uuid;

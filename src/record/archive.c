@@ -6,6 +6,7 @@
  * refuses.
  */
 #include "consulta/archive.h"
+#include "record/writer_state.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -1577,4 +1578,23 @@ cns_err cns_archive_event_parse(cns_archive_event *event, const void *content, s
 {
     memset(event, 0, sizeof *event);
     return parse_event(content, len, event, diag);
+}
+
+/* ---- saved states (record/writer_state.h) ---- */
+
+cns_err cns_archive_writer_save(const cns_archive_writer *w, void **state)
+{
+    chain *c = malloc(sizeof *c);
+    *state = c;
+    if (c == NULL)
+        return CNS_ERR_NOMEM;
+    *c = w->chain;
+    return CNS_OK;
+}
+
+void cns_archive_writer_restore(cns_archive_writer *w, const void *state)
+{
+    drop_queue(w);
+    w->chain = *(const chain *)state;
+    w->failed = false;
 }

@@ -30,4 +30,13 @@ struct cns_partial {
     cns_proof *proofs; /* shape.total (unused in combined partials) */
 };
 
+/*
+ * The running sums of a tally, saved and restored (a board coming back to a
+ * mark). OUT: *cells (malloc'd copy of the cells), *num, *weight.
+ */
+CNS_NODISCARD cns_err cns_tally_save(const cns_tally *tally, cns_ciphertext **cells, uint64_t *num,
+                                     uint64_t *weight);
+void cns_tally_restore(cns_tally *tally, const cns_ciphertext *cells, uint64_t num,
+                       uint64_t weight);
+
 #endif

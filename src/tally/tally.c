@@ -222,3 +222,21 @@ bool cns_tally_equal(const cns_tally *a, const cns_tally *b)
     }
     return true;
 }
+
+cns_err cns_tally_save(const cns_tally *t, cns_ciphertext **cells, uint64_t *num, uint64_t *weight)
+{
+    *cells = malloc(t->shape.total * sizeof **cells);
+    if (*cells == NULL)
+        return CNS_ERR_NOMEM;
+    memcpy(*cells, t->cells, t->shape.total * sizeof **cells);
+    *num = t->num_tallied;
+    *weight = t->total_weight;
+    return CNS_OK;
+}
+
+void cns_tally_restore(cns_tally *t, const cns_ciphertext *cells, uint64_t num, uint64_t weight)
+{
+    memcpy(t->cells, cells, t->shape.total * sizeof *cells);
+    t->num_tallied = num;
+    t->total_weight = weight;
+}
