@@ -60,7 +60,7 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 descriptors() {
     local dir=$T/fd url soft before after fds=() i took start
     election "$dir" 4 || { fail "fd: election setup: $(tail -3 "$T/log")"; return; }
-    check "fd: serve --init" "$C" serve --init --dir "$dir"
+    check "fd: serve --init" "$C" serve --init --dir "$dir" --no-voter-auth
     # soft 256, hard 2048: raised to 2048
     serve r prlimit --nofile=256:2048 -- --dir "$dir" || return
     soft=$(awk '/Max open files/ {print $4}' "/proc/$r_pid/limits")
@@ -108,7 +108,7 @@ pg_restart() {
         { fail "postgresql: cannot start it: $(tail -3 "$T/log")"; return; }
     db="host=$PGDATA_DIR dbname=board user=consulta"
     election "$dir" 6 || { fail "pg: election setup"; return; }
-    check "pg: serve --init" "$C" serve --init --dir "$dir" --db "$db"
+    check "pg: serve --init" "$C" serve --init --dir "$dir" --db "$db" --no-voter-auth
     serve p -- --db "$db" || return
     url=http://127.0.0.1:$p_port/elections/$(uuid_of "$dir")
     head -3 "$dir/ballots.jsonl" >"$dir/first.jsonl"
