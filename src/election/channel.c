@@ -6,6 +6,7 @@
  * that carry secrets, so that those never pass through jansson's unwiped
  * heap. See trustees_internal.h.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -145,38 +146,108 @@ cns_err cns_tr_signed_read(const cns_group *group, const json_t *v, const char *
 
 /* ---- certificates and coefexps ------------------------------------------------------ */
 
-void cns_tr_cert_keys_write(cns_buf *buf, const cns_group *group, const cns_elt *vk,
-                            const cns_elt *ek)
+void cns_tr_cert_keys_write(cns_buf *buf, const cns_group *group, const cns_tr_context *ctx,
+                            const cns_elt *vk, const cns_elt *ek)
 {
-    cns_buf_puts(buf, "{\"verification\":");
+    cns_buf_puts(buf, "{");
+    if (ctx != NULL) {
+        cns_buf_puts(buf, "\"context\":{\"group\":");
+        cns_jw_cstr(buf, cns_group_name(group));
+        cns_buf_printf(buf, ",\"size\":%zu,\"threshold\":%zu,\"index\":%zu},", ctx->size,
+                       ctx->threshold, ctx->index);
+    }
+    cns_buf_puts(buf, "\"verification\":");
     cns_jw_elt(buf, group, vk);
     cns_buf_puts(buf, ",\"encryption\":");
     cns_jw_elt(buf, group, ek);
     cns_buf_puts(buf, "}");
 }
 
+/* The context object: its group must be ours; sizes within CNS_MAX_TRUSTEES. */
+static cns_err context_read(const cns_group *group, const json_t *v, cns_tr_context *ctx,
+                            const char *what, cns_diag *diag)
+{
+    static const char *const keys[] = {"group", "size", "threshold", "index"};
+    char w[300];
+    const char *name;
+    long long size = 0, threshold = 0, index = 0;
+    snprintf(w, sizeof w, "%s: context", what);
+    cns_err err = cns_jr_fields(v, keys, 4, w, diag);
+    if (err == CNS_OK)
+        err = cns_jr_string(v, "group", &name, NULL, w, diag);
+    if (err == CNS_OK && strcmp(name, cns_group_name(group)) != 0)
+        err = cns_diag_set(diag, CNS_ERR_VERIFY, "%s: group \"%s\", not the election's %s", w, name,
+                           cns_group_name(group));
+    if (err == CNS_OK)
+        err = cns_jr_int(v, "size", 1, CNS_MAX_TRUSTEES, &size, w, diag);
+    if (err == CNS_OK)
+        err = cns_jr_int(v, "threshold", 1, size, &threshold, w, diag);
+    if (err == CNS_OK)
+        err = cns_jr_int(v, "index", 1, size, &index, w, diag);
+    ctx->size = (size_t)size;
+    ctx->threshold = (size_t)threshold;
+    ctx->index = (size_t)index;
+    return err;
+}
+
 /* Parse the cert_keys message (canonical). */
 static cns_err cert_keys_read(const cns_group *group, const char *msg, size_t len, cns_tr_cert *c,
                               const char *what, cns_diag *diag)
 {
-    static const char *const keys[] = {"verification", "encryption"};
+    static const char *const keys[] = {"?context", "verification", "encryption"};
     json_t *root = NULL;
     cns_buf back;
     cns_buf_init(&back, CNS_TR_MAX_BYTES);
     cns_err err = cns_jr_parse(&root, msg, len, what, diag);
     if (err == CNS_OK)
-        err = cns_jr_fields(root, keys, 2, what, diag);
+        err = cns_jr_fields(root, keys, 3, what, diag);
+    c->has_context = err == CNS_OK && json_object_get(root, "context") != NULL;
+    if (err == CNS_OK && c->has_context)
+        err = context_read(group, json_object_get(root, "context"), &c->context, what, diag);
     if (err == CNS_OK)
         err = cns_jr_elt(group, json_object_get(root, "verification"), &c->vk, what, diag);
     if (err == CNS_OK)
         err = cns_jr_elt(group, json_object_get(root, "encryption"), &c->ek, what, diag);
     if (err == CNS_OK) {
-        cns_tr_cert_keys_write(&back, group, &c->vk, &c->ek);
+        cns_tr_cert_keys_write(&back, group, c->has_context ? &c->context : NULL, &c->vk, &c->ek);
         err = cns_jr_canonical(msg, len, &back, what, diag);
     }
     json_decref(root);
     cns_buf_free(&back);
     return err;
+}
+
+cns_err cns_tr_context_check(const cns_tr_cert *cert, size_t n, size_t t, size_t i,
+                             const char *what, cns_diag *diag)
+{
+    if (!cert->has_context)
+        return cns_diag_set(diag, CNS_ERR_VERIFY,
+                            "%s (%s): no context, which Belenios 2.5.1 and later require", what,
+                            cert->id);
+    if (cert->context.size != n)
+        return cns_diag_set(diag, CNS_ERR_VERIFY, "%s (%s): context size %zu, not %zu", what,
+                            cert->id, cert->context.size, n);
+    if (cert->context.threshold != t)
+        return cns_diag_set(diag, CNS_ERR_VERIFY, "%s (%s): context threshold %zu, not %zu", what,
+                            cert->id, cert->context.threshold, t);
+    if (cert->context.index != i + 1)
+        return cns_diag_set(diag, CNS_ERR_VERIFY, "%s (%s): context index %zu, not %zu", what,
+                            cert->id, cert->context.index, i + 1);
+    return CNS_OK;
+}
+
+void cns_tr_certs_sig_msg(cns_buf *buf, const cns_group *group, const char *certs, size_t certs_len,
+                          const cns_elt *A, size_t t)
+{
+    cns_buf_puts(buf, "certs_sig|{\"certs\":");
+    cns_buf_put(buf, certs, certs_len);
+    cns_buf_puts(buf, ",\"coefexps\":[");
+    for (size_t k = 0; k < t; k++) {
+        if (k > 0)
+            cns_buf_puts(buf, ",");
+        cns_jw_elt(buf, group, &A[k]);
+    }
+    cns_buf_puts(buf, "]}");
 }
 
 cns_err cns_tr_cert_read(const cns_group *group, const json_t *v, cns_tr_cert *cert, cns_buf *text,
