@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <nettle/ccm.h>
+#include <nettle/gcm.h>
 #include <sodium.h>
 
 #include "consulta/base58.h"
@@ -403,10 +404,20 @@ static void ccm_params(const cns_group *group, struct ccm_params *p, const cns_e
     sodium_memzero(&fs, sizeof fs);
 }
 
-static void encrypted_write(cns_buf *buf, const cns_group *group, const cns_elt *alpha,
-                            const cns_elt *beta, const char *hex, size_t hex_len)
+/* The "algorithm" member as written: none (2.0: AES-CCM), or its name. */
+static const char *const ALGORITHM_NAME[] = {NULL, "AES-CCM", "AES-GCM"};
+
+static void encrypted_write(cns_buf *buf, const cns_group *group, cns_tr_cipher cipher,
+                            const cns_elt *alpha, const cns_elt *beta, const char *hex,
+                            size_t hex_len)
 {
-    cns_buf_puts(buf, "{\"alpha\":");
+    cns_buf_puts(buf, "{");
+    if (ALGORITHM_NAME[cipher] != NULL) {
+        cns_buf_puts(buf, "\"algorithm\":");
+        cns_jw_cstr(buf, ALGORITHM_NAME[cipher]);
+        cns_buf_puts(buf, ",");
+    }
+    cns_buf_puts(buf, "\"alpha\":");
     cns_jw_elt(buf, group, alpha);
     cns_buf_puts(buf, ",\"beta\":");
     cns_jw_elt(buf, group, beta);
@@ -415,9 +426,41 @@ static void encrypted_write(cns_buf *buf, const cns_group *group, const cns_elt 
     cns_buf_puts(buf, "}");
 }
 
-/* Encrypt the (secret) plaintext pt to ek; append the encrypted_msg. */
-static cns_err encrypt_to(cns_buf *out, const cns_group *group, const cns_elt *ek,
-                          const unsigned char *pt, size_t len)
+/*
+ * AES-256-GCM as Belenios 3.1 and later do it (Cryptokit's AEAD.aes_gcm):
+ * key = SHA256("key|"+K), IV = all 32 bytes of SHA256("iv|"+alpha), the
+ * 16-byte tag after the ciphertext. OUT: ct (len + 16 bytes).
+ */
+static void gcm_seal(const struct ccm_params *p, unsigned char *ct, const unsigned char *pt,
+                     size_t len)
+{
+    struct gcm_aes256_ctx ctx;
+    gcm_aes256_set_key(&ctx, p->key);
+    gcm_aes256_set_iv(&ctx, sizeof p->iv, p->iv);
+    gcm_aes256_encrypt(&ctx, len, ct, pt);
+    gcm_aes256_digest(&ctx, GCM_DIGEST_SIZE, ct + len);
+    sodium_memzero(&ctx, sizeof ctx);
+}
+
+/* Inverse of gcm_seal: pt (len − 16 bytes); false if the tag does not check (compared in CT). */
+static bool gcm_open(const struct ccm_params *p, unsigned char *pt, const unsigned char *ct,
+                     size_t len)
+{
+    struct gcm_aes256_ctx ctx;
+    unsigned char tag[GCM_DIGEST_SIZE];
+    size_t mlen = len - GCM_DIGEST_SIZE;
+    gcm_aes256_set_key(&ctx, p->key);
+    gcm_aes256_set_iv(&ctx, sizeof p->iv, p->iv);
+    gcm_aes256_decrypt(&ctx, mlen, pt, ct);
+    gcm_aes256_digest(&ctx, GCM_DIGEST_SIZE, tag);
+    bool ok = sodium_memcmp(tag, ct + mlen, GCM_DIGEST_SIZE) == 0;
+    sodium_memzero(&ctx, sizeof ctx);
+    return ok;
+}
+
+/* Encrypt the (secret) plaintext pt to ek with cipher; append the encrypted_msg. */
+static cns_err encrypt_to(cns_buf *out, const cns_group *group, cns_tr_cipher cipher,
+                          const cns_elt *ek, const unsigned char *pt, size_t len)
 {
     cns_scalar r, s;
     cns_elt alpha, beta, K;
@@ -425,12 +468,13 @@ static cns_err encrypt_to(cns_buf *out, const cns_group *group, const cns_elt *e
     struct ccm_aes256_ctx ctx;
     unsigned char *ct = NULL;
     char *hex = NULL;
+    size_t tag = cipher == CNS_TR_GCM ? GCM_DIGEST_SIZE : CCM_TAG_BYTES;
     cns_err err = CNS_ERR_NOMEM;
 
-    if (len > (size_t)UINT32_MAX - CCM_TAG_BYTES)
+    if (len > (size_t)UINT32_MAX - tag)
         return CNS_ERR_LIMIT;
-    ct = malloc(len + CCM_TAG_BYTES);
-    hex = malloc(2 * (len + CCM_TAG_BYTES) + 1);
+    ct = malloc(len + tag);
+    hex = malloc(2 * (len + tag) + 1);
     if (ct == NULL || hex == NULL)
         goto done;
     cns_scalar_random(group, &r);
@@ -440,11 +484,15 @@ static cns_err encrypt_to(cns_buf *out, const cns_group *group, const cns_elt *e
     cns_elt_pow(group, &beta, ek, &r);
     cns_elt_mul(group, &beta, &beta, &K);
     ccm_params(group, &p, &K, &alpha, len);
-    ccm_aes256_set_key(&ctx, p.key);
-    ccm_aes256_encrypt_message(&ctx, p.nonce_len, p.iv, 0, NULL, CCM_TAG_BYTES, len + CCM_TAG_BYTES,
-                               ct, pt);
-    sodium_bin2hex(hex, 2 * (len + CCM_TAG_BYTES) + 1, ct, len + CCM_TAG_BYTES);
-    encrypted_write(out, group, &alpha, &beta, hex, 2 * (len + CCM_TAG_BYTES));
+    if (cipher == CNS_TR_GCM) {
+        gcm_seal(&p, ct, pt, len);
+    } else {
+        ccm_aes256_set_key(&ctx, p.key);
+        ccm_aes256_encrypt_message(&ctx, p.nonce_len, p.iv, 0, NULL, CCM_TAG_BYTES,
+                                   len + CCM_TAG_BYTES, ct, pt);
+    }
+    sodium_bin2hex(hex, 2 * (len + tag) + 1, ct, len + tag);
+    encrypted_write(out, group, cipher, &alpha, &beta, hex, 2 * (len + tag));
     err = cns_buf_status(out);
 done:
     sodium_memzero(&r, sizeof r);
@@ -460,12 +508,19 @@ done:
 cns_err cns_tr_channel_send(cns_buf *out, const cns_group *group, const cns_scalar *sk,
                             const cns_elt *recipient, const char *msg, size_t len)
 {
-    return cns_tr_channel_send_to(out, group, sk, recipient, recipient, msg, len);
+    return cns_tr_channel_send_alg(out, group, CNS_TR_CCM, sk, recipient, recipient, msg, len);
 }
 
 cns_err cns_tr_channel_send_to(cns_buf *out, const cns_group *group, const cns_scalar *sk,
                                const cns_elt *recipient, const cns_elt *ek, const char *msg,
                                size_t len)
+{
+    return cns_tr_channel_send_alg(out, group, CNS_TR_CCM, sk, recipient, ek, msg, len);
+}
+
+cns_err cns_tr_channel_send_alg(cns_buf *out, const cns_group *group, cns_tr_cipher cipher,
+                                const cns_scalar *sk, const cns_elt *recipient, const cns_elt *ek,
+                                const char *msg, size_t len)
 {
     cns_buf cm, sm;
     if (len > CNS_TR_MAX_BYTES)
@@ -485,7 +540,7 @@ cns_err cns_tr_channel_send_to(cns_buf *out, const cns_group *group, const cns_s
         err = cns_buf_status(&sm);
     }
     if (err == CNS_OK)
-        err = encrypt_to(out, group, ek, (const unsigned char *)sm.data, sm.len);
+        err = encrypt_to(out, group, cipher, ek, (const unsigned char *)sm.data, sm.len);
     cns_buf_free(&cm);
     cns_buf_free(&sm);
     return err;
@@ -493,6 +548,7 @@ cns_err cns_tr_channel_send_to(cns_buf *out, const cns_group *group, const cns_s
 
 /* A parsed encrypted_msg: the elements and the raw ciphertext‖tag. */
 struct encrypted {
+    cns_tr_cipher cipher;
     cns_elt alpha, beta;
     unsigned char *data;
     size_t len;
@@ -511,29 +567,41 @@ static bool is_lower_hex(const char *s, size_t len)
 static cns_err encrypted_read(const cns_group *group, struct encrypted *e, const char *enc,
                               size_t len, const char *what, cns_diag *diag)
 {
-    static const char *const keys[] = {"alpha", "beta", "data"};
+    static const char *const keys[] = {"?algorithm", "alpha", "beta", "data"};
     json_t *root = NULL;
-    const char *hex = NULL;
+    const char *hex = NULL, *alg = NULL;
     size_t hex_len = 0;
     cns_buf back;
     cns_buf_init(&back, CNS_TR_MAX_BYTES);
     e->data = NULL;
+    e->cipher = CNS_TR_CCM;
     cns_err err = cns_jr_parse(&root, enc, len, what, diag);
     if (err == CNS_OK)
-        err = cns_jr_fields(root, keys, 3, what, diag);
+        err = cns_jr_fields(root, keys, 4, what, diag);
+    if (err == CNS_OK && json_object_get(root, "algorithm") != NULL)
+        err = cns_jr_string(root, "algorithm", &alg, NULL, what, diag);
+    if (err == CNS_OK && alg != NULL) {
+        if (strcmp(alg, "AES-GCM") == 0)
+            e->cipher = CNS_TR_GCM;
+        else if (strcmp(alg, "AES-CCM") == 0)
+            e->cipher = CNS_TR_CCM_NAMED;
+        else
+            err = cns_diag_set(diag, CNS_ERR_DECODE,
+                               "%s: unknown algorithm \"%s\" (AES-CCM or AES-GCM)", what, alg);
+    }
     if (err == CNS_OK)
         err = cns_jr_elt(group, json_object_get(root, "alpha"), &e->alpha, what, diag);
     if (err == CNS_OK)
         err = cns_jr_elt(group, json_object_get(root, "beta"), &e->beta, what, diag);
     if (err == CNS_OK)
         err = cns_jr_string(root, "data", &hex, &hex_len, what, diag);
-    if (err == CNS_OK && (hex_len % 2 != 0 || hex_len < 2 * CCM_TAG_BYTES ||
+    size_t tag = e->cipher == CNS_TR_GCM ? GCM_DIGEST_SIZE : CCM_TAG_BYTES;
+    if (err == CNS_OK && (hex_len % 2 != 0 || hex_len < 2 * tag ||
                           hex_len > 2 * (size_t)UINT32_MAX || !is_lower_hex(hex, hex_len)))
         err = cns_diag_set(diag, CNS_ERR_DECODE,
-                           "%s: \"data\" must be lowercase hex of %d bytes or more", what,
-                           CCM_TAG_BYTES);
+                           "%s: \"data\" must be lowercase hex of %zu bytes or more", what, tag);
     if (err == CNS_OK) {
-        encrypted_write(&back, group, &e->alpha, &e->beta, hex, hex_len);
+        encrypted_write(&back, group, e->cipher, &e->alpha, &e->beta, hex, hex_len);
         err = cns_jr_canonical(enc, len, &back, what, diag);
     }
     if (err == CNS_OK) {
@@ -565,13 +633,20 @@ static cns_err decrypt_with(const cns_group *group, unsigned char *pt, const str
     cns_elt K;
     struct ccm_params p;
     struct ccm_aes256_ctx ctx;
-    size_t mlen = e->len - CCM_TAG_BYTES;
+    bool gcm = e->cipher == CNS_TR_GCM;
+    size_t mlen = e->len - (gcm ? GCM_DIGEST_SIZE : CCM_TAG_BYTES);
+    int ok;
     cns_elt_pow(group, &K, &e->alpha, dk);
     cns_elt_div(group, &K, &e->beta, &K);
     ccm_params(group, &p, &K, &e->alpha, mlen);
-    ccm_aes256_set_key(&ctx, p.key);
-    int ok = ccm_aes256_decrypt_message(&ctx, p.nonce_len, p.iv, 0, NULL, CCM_TAG_BYTES, mlen, pt,
+    memset(&ctx, 0, sizeof ctx);
+    if (gcm) {
+        ok = gcm_open(&p, pt, e->data, e->len);
+    } else {
+        ccm_aes256_set_key(&ctx, p.key);
+        ok = ccm_aes256_decrypt_message(&ctx, p.nonce_len, p.iv, 0, NULL, CCM_TAG_BYTES, mlen, pt,
                                         e->data);
+    }
     sodium_memzero(&K, sizeof K);
     sodium_memzero(&p, sizeof p);
     sodium_memzero(&ctx, sizeof ctx);
@@ -673,10 +748,12 @@ cns_err cns_tr_channel_recv(cns_buf *out, const cns_group *group, const cns_scal
 {
     struct encrypted e;
     unsigned char *pt = NULL;
+    size_t mlen = 0;
     cns_err err = encrypted_read(group, &e, enc, len, what, diag);
     if (err != CNS_OK)
         goto done;
-    pt = malloc(e.len - CCM_TAG_BYTES + 1);
+    mlen = e.len - (e.cipher == CNS_TR_GCM ? GCM_DIGEST_SIZE : CCM_TAG_BYTES);
+    pt = malloc(mlen + 1);
     if (pt == NULL) {
         err = CNS_ERR_NOMEM;
         goto done;
@@ -684,16 +761,15 @@ cns_err cns_tr_channel_recv(cns_buf *out, const cns_group *group, const cns_scal
     err = decrypt_with(group, pt, &e, dk);
     if (err != CNS_OK) {
         err = cns_diag_set(diag, err,
-                           "%s: AES-CCM authentication tag does not check (tampered, or not "
+                           "%s: %s authentication tag does not check (tampered, or not "
                            "encrypted to this trustee)",
-                           what);
+                           what, e.cipher == CNS_TR_GCM ? "AES-GCM" : "AES-CCM");
         goto done;
     }
-    err = channel_open(out, group, dk, sender_vk, (const char *)pt, e.len - CCM_TAG_BYTES, what,
-                       diag);
+    err = channel_open(out, group, dk, sender_vk, (const char *)pt, mlen, what, diag);
 done:
     if (pt != NULL)
-        sodium_memzero(pt, e.len - CCM_TAG_BYTES);
+        sodium_memzero(pt, mlen);
     free(pt);
     free(e.data);
     return err;

@@ -16,7 +16,7 @@
 /* Largest message exchanged in the ceremony (a vinput with 64 trustees is ~400 KB). */
 #define CNS_TR_MAX_BYTES ((size_t)16 << 20)
 /* Longest decimal integer accepted in a channel message (Belenios does not reduce sums). */
-#define CNS_TR_MAX_DIGITS 200
+#define CNS_TR_MAX_DIGITS 700 /* RFC-3526-2048 scalars have 617 digits */
 
 /* ---- keys -------------------------------------------------------------------------- */
 
@@ -159,12 +159,33 @@ CNS_NODISCARD cns_err cns_tr_expected_key(const cns_group *group, cns_elt *out, 
 
 /*
  * send(sk, recipient, msg): channel_msg {"recipient","message"}, signed with
- * sk, encrypted to recipient; appends the encrypted_msg JSON text to out.
+ * sk, encrypted to recipient with AES-CCM (the 2.0 form, no "algorithm"); appends
+ * the encrypted_msg JSON text to out.
  * CT: constant time in sk and in msg's content (its length leaks).
  */
 CNS_NODISCARD cns_err cns_tr_channel_send(cns_buf *out, const cns_group *group,
                                           const cns_scalar *sk, const cns_elt *recipient,
                                           const char *msg, size_t len);
+
+/*
+ * The symmetric cipher of an encrypted_msg: AES-CCM without an "algorithm"
+ * member (Belenios 2.0 to 3.0), AES-CCM named, or AES-GCM (3.1 and later;
+ * the only one belenios-tool 3.3 decrypts).
+ */
+typedef enum cns_tr_cipher {
+    CNS_TR_CCM = 0,
+    CNS_TR_CCM_NAMED = 1,
+    CNS_TR_GCM = 2,
+} cns_tr_cipher;
+
+/*
+ * As cns_tr_channel_send, but naming `recipient` in the channel message while
+ * encrypting to ek (tests build misaddressed messages with it), with cipher.
+ */
+CNS_NODISCARD cns_err cns_tr_channel_send_alg(cns_buf *out, const cns_group *group,
+                                              cns_tr_cipher cipher, const cns_scalar *sk,
+                                              const cns_elt *recipient, const cns_elt *ek,
+                                              const char *msg, size_t len);
 
 /*
  * As cns_tr_channel_send, but naming `recipient` in the channel message while
