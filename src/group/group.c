@@ -10,12 +10,14 @@
 #include "group/text.h"
 
 #define SCALAR_DIGITS_MAX CNS_TEXT_SCALAR_DIGITS
+_Static_assert(CNS_TEXT_SCALAR_BYTES == CNS_SCALAR_BYTES, "text.h knows the scalar size");
 
 const cns_group *cns_group_by_name(const char *name)
 {
     static const cns_group *const groups[] = {
-#ifndef CNS_NO_FF2048
-        &cns_group_ff2048,
+#ifndef CNS_NO_FF2048 /* the finite-field groups need GMP (the WebAssembly curve build has none)   \
+                       */
+        &cns_group_ff2048, &cns_group_rfc3526,
 #endif
         &cns_group_ed25519, &cns_group_ristretto255};
     if (name == NULL)
@@ -108,7 +110,8 @@ void cns_group_order(const cns_group *group, unsigned char out[CNS_SCALAR_BYTES]
     group->order(out);
 }
 
-/* CT: the borrow of a − b over 32 little-endian bytes (1 if a < b), without branches. */
+/* CT: the borrow of a − b over CNS_SCALAR_BYTES little-endian bytes (1 if a < b), without branches.
+ */
 static unsigned borrow_le(const unsigned char a[CNS_SCALAR_BYTES],
                           const unsigned char b[CNS_SCALAR_BYTES])
 {
@@ -132,7 +135,7 @@ cns_err cns_scalar_from_text(const cns_group *group, cns_scalar *out, const char
         goto done;
     bool fits = cns_text_decimal_to_le(v, digits, len);
     group->order(q);
-    /* v < q iff v fits in 256 bits and v − q borrows */
+    /* v < q iff v fits in CNS_SCALAR_BYTES and v − q borrows */
     if (!(fits & (borrow_le(v, q) == 1)))
         goto done;
     memcpy(out->le, v, sizeof v);
@@ -143,6 +146,17 @@ done:
     return err;
 }
 
+/* The length of the group order in bytes (public). */
+static size_t order_bytes(const cns_group *group)
+{
+    unsigned char q[CNS_SCALAR_BYTES];
+    size_t n = CNS_SCALAR_BYTES;
+    group->order(q);
+    while (n > 1 && q[n - 1] == 0)
+        n--;
+    return n;
+}
+
 /* CT: the length of the text shows (leading zero digits are skipped). */
 size_t cns_scalar_to_text(const cns_group *group, char *out, size_t cap, const cns_scalar *k)
 {
@@ -150,7 +164,7 @@ size_t cns_scalar_to_text(const cns_group *group, char *out, size_t cap, const c
     size_t len;
 
     (void)group;
-    cns_text_le_to_decimal(digits, k->le);
+    cns_text_le_to_decimal(digits, k->le, order_bytes(group));
     len = cns_text_put_decimal(out, cap, digits, SCALAR_DIGITS_MAX);
     sodium_memzero(digits, sizeof digits);
     return len;

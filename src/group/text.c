@@ -21,43 +21,68 @@ bool cns_text_decimal(unsigned char *digits, const char *text, size_t len)
     return bad == 0;
 }
 
-/* 256 bits as 32-bit words, least significant first, plus one word of overflow. */
-#define WORDS 8
+/* A scalar as 32-bit words, least significant first; decimal in chunks of 9 digits. */
+#define WORDS (CNS_TEXT_SCALAR_BYTES / 4)
+#define CHUNK 1000000000u /* 10^9 */
 
-bool cns_text_decimal_to_le(unsigned char out[32], const unsigned char *digits, size_t n)
+/* Words that can be non-zero in a value below 10^digits: 10^9 < 2^30. */
+static size_t words_for_digits(size_t digits)
+{
+    size_t w = (digits + 8) / 9 * 30 / 32 + 1;
+    return w < WORDS ? w : WORDS;
+}
+
+bool cns_text_decimal_to_le(unsigned char out[CNS_TEXT_SCALAR_BYTES], const unsigned char *digits,
+                            size_t n)
 {
     uint32_t v[WORDS] = {0}, over = 0;
+    size_t i = 0, first = n % 9 ? n % 9 : 9;
 
-    for (size_t i = 0; i < n; i++) {
-        uint64_t carry = digits[i];
-        for (size_t k = 0; k < WORDS; k++) {
-            uint64_t t = (uint64_t)v[k] * 10 + carry;
+    while (i < n) {
+        size_t take = i == 0 ? first : 9;
+        uint64_t carry = 0, scale = 1;
+        for (size_t j = 0; j < take; j++, i++) {
+            carry = carry * 10 + digits[i];
+            scale *= 10;
+        }
+        size_t used = words_for_digits(i); /* public: depends on the length only */
+        for (size_t k = 0; k < used; k++) {
+            uint64_t t = (uint64_t)v[k] * scale + carry;
             v[k] = (uint32_t)t;
             carry = t >> 32;
         }
-        over |= (uint32_t)carry; /* the first step past 2^256 carries out */
+        over |= (uint32_t)carry; /* a step past 2^2048 carries out */
     }
-    for (size_t i = 0; i < 32; i++)
-        out[i] = (unsigned char)(v[i / 4] >> (8 * (i % 4)));
+    for (size_t b = 0; b < CNS_TEXT_SCALAR_BYTES; b++)
+        out[b] = (unsigned char)(v[b / 4] >> (8 * (b % 4)));
     sodium_memzero(v, sizeof v);
     return over == 0;
 }
 
 void cns_text_le_to_decimal(unsigned char digits[CNS_TEXT_SCALAR_DIGITS],
-                            const unsigned char le[32])
+                            const unsigned char le[CNS_TEXT_SCALAR_BYTES], size_t nbytes)
 {
     uint32_t v[WORDS] = {0};
+    size_t words = (nbytes + 3) / 4;
 
-    for (size_t i = 0; i < 32; i++)
+    if (words > WORDS)
+        words = WORDS;
+    for (size_t i = 0; i < words * 4; i++)
         v[i / 4] |= (uint32_t)le[i] << (8 * (i % 4));
-    for (size_t d = CNS_TEXT_SCALAR_DIGITS; d-- > 0;) {
+    memset(digits, 0, CNS_TEXT_SCALAR_DIGITS);
+    /* at most 10·nbytes/4 + 9 digits, written from the end, 9 at a time */
+    size_t d = CNS_TEXT_SCALAR_DIGITS, chunks = (words * 32 * 30103 / 100000 + 1 + 8) / 9;
+    for (size_t c = 0; c < chunks && d > 0; c++) {
         uint64_t rem = 0;
-        for (size_t k = WORDS; k-- > 0;) {
+        for (size_t k = words; k-- > 0;) {
             uint64_t cur = rem << 32 | v[k];
-            v[k] = (uint32_t)(cur / 10);
-            rem = cur % 10;
+            v[k] = (uint32_t)(cur / CHUNK);
+            rem = cur % CHUNK;
         }
-        digits[d] = (unsigned char)rem;
+        for (size_t j = 0; j < 9 && d > 0; j++) {
+            digits[--d] = (unsigned char)(rem % 10);
+            rem /= 10;
+        }
     }
     sodium_memzero(v, sizeof v);
 }
