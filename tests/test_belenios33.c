@@ -88,6 +88,7 @@ static void test_records(void)
     check_record("b1-belenios2048-threshold");
     check_record("b2-rfc3526-2048-threshold");
     check_record("d-ed25519-weighted");
+    check_record("e-ed25519-lists");
 }
 
 /* ---- threshold trustees' files ------------------------------------------------------------ */

@@ -9,6 +9,8 @@
 
 size_t cns_question_overall_count(const cns_question *q)
 {
+    if (q->kind != CNS_QUESTION_HOMOMORPHIC) /* Lists: one proof that exactly one list is chosen */
+        return 1;
     return (size_t)(q->max - q->min + 1) + (q->blank == 1 ? 1 : 0);
 }
 
@@ -34,6 +36,12 @@ cns_err cns_ballot_alloc(cns_ballot **out, const cns_election *election)
         a->overall = calloc(a->n_overall, sizeof *a->overall);
         if (a->choices == NULL || a->individual == NULL || a->overall == NULL)
             goto fail;
+        if (q->kind == CNS_QUESTION_LISTS) {
+            a->lists = q;
+            a->list_proofs = calloc(q->n_lists, sizeof *a->list_proofs);
+            if (a->list_proofs == NULL)
+                goto fail;
+        }
     }
     *out = b;
     return CNS_OK;
@@ -50,6 +58,7 @@ void cns_ballot_free(cns_ballot *b)
         free(b->answers[i].choices);
         free(b->answers[i].individual);
         free(b->answers[i].overall);
+        free(b->answers[i].list_proofs);
     }
     free(b->answers);
     free(b->bytes);
@@ -58,6 +67,10 @@ void cns_ballot_free(cns_ballot *b)
 
 static void write_answer(cns_buf *buf, const cns_group *group, const cns_answer *a)
 {
+    if (a->lists != NULL) {
+        cns_lists_write(buf, group, a);
+        return;
+    }
     cns_buf_puts(buf, "{\"choices\":[");
     for (size_t j = 0; j < a->width; j++) {
         if (j > 0)
@@ -168,7 +181,13 @@ void cns_ballot_fs_overall(cns_fs *fs, const cns_election *election, const cns_e
 void cns_ballot_fs_blank(cns_fs *fs, const cns_election *election, const cns_elt *credential,
                          const cns_answer *answer)
 {
-    cns_fs_init(fs, "bproof0|");
+    cns_ballot_fs_s(fs, "bproof0|", election, credential, answer);
+}
+
+void cns_ballot_fs_s(cns_fs *fs, const char *tag, const cns_election *election,
+                     const cns_elt *credential, const cns_answer *answer)
+{
+    cns_fs_init(fs, tag);
     put_s(fs, election, credential, answer);
     cns_fs_str(fs, "|");
 }

@@ -64,6 +64,12 @@ cns_err cns_choices_check(const cns_choices *choices, const cns_election *electi
     for (size_t i = 0; i < cns_election_question_count(election); i++) {
         const cns_question *q = cns_election_question(election, i);
         size_t width = cns_question_width(q);
+        if (q->kind != CNS_QUESTION_HOMOMORPHIC)
+            return cns_diag_set(diag, CNS_ERR_INVALID,
+                                "choices: question %zu is a %s question: consulta verifies such "
+                                "ballots but does not make them yet",
+                                i + 1,
+                                q->kind == CNS_QUESTION_LISTS ? "\"Lists\"" : "non-homomorphic");
         if (choices->total - at < width)
             return cns_diag_set(diag, CNS_ERR_INVALID, "choices: too few values for question %zu",
                                 i + 1);

@@ -33,6 +33,25 @@ static cns_err load_credentials(cns_board *b, const char *bytes, size_t len, cns
     return err;
 }
 
+/*
+ * The election, trustees and credentials are verified; a non-homomorphic
+ * question stops here: its ballots are decrypted one by one after every
+ * trustee has shuffled and re-encrypted them, and the shuffle proofs are
+ * not verified yet (the mixnet, issue 13 items 4-5).
+ */
+static cns_err refuse_nonhomomorphic(const cns_election *e, cns_diag *diag)
+{
+    for (size_t q = 0; q < cns_election_question_count(e); q++) {
+        if (cns_election_question(e, q)->kind == CNS_QUESTION_NONHOMOMORPHIC)
+            return cns_diag_set(diag, CNS_ERR_INVALID,
+                                "question %zu: non-homomorphic (counted after the trustees' "
+                                "shuffles): the election, trustees and credentials verify, but "
+                                "shuffle proofs are not verified yet (mixnet)",
+                                q + 1);
+    }
+    return CNS_OK;
+}
+
 cns_err cns_board_setup(cns_board *b, const char *election, size_t election_len,
                         const char *trustees, size_t trustees_len, const char *credentials,
                         size_t credentials_len, cns_diag *diag)
@@ -49,6 +68,8 @@ cns_err cns_board_setup(cns_board *b, const char *election, size_t election_len,
         return cns_diag_set(diag, CNS_ERR_VERIFY,
                             "election: public_key is not the product of the trustees' keys");
     err = load_credentials(b, credentials, credentials_len, diag);
+    if (err == CNS_OK)
+        err = refuse_nonhomomorphic(b->election, diag);
     if (err == CNS_OK)
         err = cns_tally_new(&b->tally, b->election);
     return err;

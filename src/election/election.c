@@ -47,6 +47,8 @@ static void questions_free(cns_question *qs, size_t n)
             free(qs[i].answers[j]);
         free(qs[i].answers);
         free(qs[i].question);
+        free(qs[i].list_sizes);
+        free(qs[i].extra);
     }
     free(qs);
 }
@@ -76,7 +78,165 @@ void cns_election_free(cns_election *e)
     free(e);
 }
 
-/* Parse one homomorphic question object into q (q zeroed by the caller). */
+/* Append the answer texts of arr (strings) to q->answers. */
+static cns_err take_answers(cns_question *q, const json_t *arr, const char *what, cns_diag *diag)
+{
+    for (size_t j = 0; j < json_array_size(arr); j++) {
+        const json_t *a = json_array_get(arr, j);
+        if (!json_is_string(a))
+            return cns_diag_set(diag, CNS_ERR_DECODE, "%s: answer %zu must be a string", what,
+                                j + 1);
+        q->answers[q->n_answers] = dup_n(json_string_value(a), json_string_length(a));
+        if (q->answers[q->n_answers] == NULL)
+            return CNS_ERR_NOMEM;
+        q->n_answers++;
+    }
+    return CNS_OK;
+}
+
+/* Append any JSON value v canonically (compact, members in order); reals are refused. */
+static cns_err write_any(cns_buf *b, const json_t *v, int depth)
+{
+    const char *key;
+    const json_t *x;
+    size_t i;
+    cns_err err = depth > 32 ? CNS_ERR_LIMIT : CNS_OK;
+    if (err != CNS_OK || json_is_real(v))
+        return err != CNS_OK ? err : CNS_ERR_DECODE;
+    if (json_is_object(v)) {
+        bool first = true;
+        cns_buf_puts(b, "{");
+        json_object_foreach((json_t *)v, key, x)
+        {
+            cns_buf_puts(b, first ? "" : ",");
+            first = false;
+            cns_jw_key(b, key);
+            if ((err = write_any(b, x, depth + 1)) != CNS_OK)
+                return err;
+        }
+        cns_buf_puts(b, "}");
+    } else if (json_is_array(v)) {
+        cns_buf_puts(b, "[");
+        json_array_foreach(v, i, x)
+        {
+            cns_buf_puts(b, i > 0 ? "," : "");
+            if ((err = write_any(b, x, depth + 1)) != CNS_OK)
+                return err;
+        }
+        cns_buf_puts(b, "]");
+    } else if (json_is_string(v)) {
+        cns_jw_str(b, json_string_value(v), json_string_length(v));
+    } else if (json_is_integer(v)) {
+        cns_jw_int(b, (long long)json_integer_value(v));
+    } else {
+        cns_buf_puts(b, json_is_true(v) ? "true" : json_is_false(v) ? "false" : "null");
+    }
+    return CNS_OK;
+}
+
+/* "extra" (v, may be NULL): any JSON hint (the counting method), kept in canonical form. */
+static cns_err take_extra(cns_question *q, const json_t *v, const char *what, cns_diag *diag)
+{
+    cns_buf b;
+    if (v == NULL)
+        return CNS_OK;
+    cns_buf_init(&b, CNS_MAX_ELECTION_BYTES);
+    cns_err err = write_any(&b, v, 0);
+    if (err == CNS_OK)
+        err = cns_buf_status(&b);
+    if (err == CNS_OK)
+        q->extra = cns_buf_take(&b, NULL);
+    else if (err == CNS_ERR_DECODE)
+        err = cns_diag_set(diag, err, "%s: \"extra\" holds a number with a fraction", what);
+    cns_buf_free(&b);
+    return err != CNS_OK ? err : q->extra != NULL ? CNS_OK : CNS_ERR_NOMEM;
+}
+
+/* "Lists" value answers: [[list name, candidates…], …] (spec 3.3 §"Lists questions"). */
+static cns_err lists_answers(cns_question *q, const json_t *lists, const char *what, cns_diag *diag)
+{
+    size_t n = json_array_size(lists), total = 0;
+    if (!json_is_array(lists) || n == 0)
+        return cns_diag_set(diag, CNS_ERR_INVALID,
+                            "%s: \"answers\" must be a non-empty array "
+                            "of lists",
+                            what);
+    for (size_t i = 0; i < n; i++) {
+        const json_t *l = json_array_get(lists, i);
+        if (!json_is_array(l) || json_array_size(l) == 0)
+            return cns_diag_set(diag, CNS_ERR_INVALID,
+                                "%s: list %zu must be a non-empty array [name, candidates…]", what,
+                                i + 1);
+        total += json_array_size(l);
+    }
+    if (total > CNS_MAX_ANSWERS)
+        return cns_diag_set(diag, CNS_ERR_LIMIT, "%s: %zu lists and candidates, at most %d allowed",
+                            what, total, CNS_MAX_ANSWERS);
+    q->answers = calloc(total, sizeof *q->answers);
+    q->list_sizes = calloc(n, sizeof *q->list_sizes);
+    if (q->answers == NULL || q->list_sizes == NULL)
+        return CNS_ERR_NOMEM;
+    q->n_lists = n;
+    for (size_t i = 0; i < n; i++) {
+        const json_t *l = json_array_get(lists, i);
+        q->list_sizes[i] = json_array_size(l);
+        cns_err err = take_answers(q, l, what, diag);
+        if (err != CNS_OK)
+            return err;
+    }
+    return CNS_OK;
+}
+
+/* {"type":"Lists"|"NonHomomorphic","value":{"answers","question"}[,"extra"]} (spec 3.3). */
+static cns_err parse_generic(cns_question *q, const json_t *v, const char *what, cns_diag *diag)
+{
+    static const char *const keys[] = {"type", "value", "?extra"};
+    static const char *const value_keys[] = {"answers", "question"};
+    const char *type, *text;
+    size_t text_len;
+    cns_err err = cns_jr_fields(v, keys, 3, what, diag);
+    if (err == CNS_OK)
+        err = cns_jr_string(v, "type", &type, NULL, what, diag);
+    if (err != CNS_OK)
+        return err;
+    if (strcmp(type, "Lists") == 0)
+        q->kind = CNS_QUESTION_LISTS;
+    else if (strcmp(type, "NonHomomorphic") == 0)
+        q->kind = CNS_QUESTION_NONHOMOMORPHIC;
+    else
+        return cns_diag_set(diag, CNS_ERR_INVALID,
+                            "%s: unknown question type \"%s\" (Lists or NonHomomorphic)", what,
+                            type);
+    const json_t *value = json_object_get(v, "value");
+    err = cns_jr_fields(value, value_keys, 2, what, diag);
+    if (err == CNS_OK)
+        err = cns_jr_string(value, "question", &text, &text_len, what, diag);
+    if (err != CNS_OK)
+        return err;
+    q->blank = -1;
+    q->question = dup_n(text, text_len);
+    if (q->question == NULL)
+        return CNS_ERR_NOMEM;
+    const json_t *answers = json_object_get(value, "answers");
+    if (q->kind == CNS_QUESTION_LISTS) {
+        err = lists_answers(q, answers, what, diag);
+    } else {
+        size_t n = json_array_size(answers);
+        if (!json_is_array(answers) || n == 0)
+            return cns_diag_set(diag, CNS_ERR_INVALID, "%s: \"answers\" must be a non-empty array",
+                                what);
+        if (n > CNS_MAX_ANSWERS)
+            return cns_diag_set(diag, CNS_ERR_LIMIT, "%s: %zu answers, at most %d allowed", what, n,
+                                CNS_MAX_ANSWERS);
+        q->answers = calloc(n, sizeof *q->answers);
+        err = q->answers == NULL ? CNS_ERR_NOMEM : take_answers(q, answers, what, diag);
+    }
+    if (err == CNS_OK)
+        err = take_extra(q, json_object_get(v, "extra"), what, diag);
+    return err;
+}
+
+/* Parse one question object into q (q zeroed by the caller). */
 static cns_err parse_question(cns_question *q, const json_t *v, size_t index, cns_diag *diag)
 {
     static const char *const keys[] = {"answers", "?blank", "min", "max", "question"};
@@ -87,8 +247,7 @@ static cns_err parse_question(cns_question *q, const json_t *v, size_t index, cn
 
     snprintf(what, sizeof what, "question %zu", index + 1);
     if (json_is_object(v) && json_object_get(v, "type") != NULL)
-        return cns_diag_set(diag, CNS_ERR_INVALID,
-                            "%s: non-homomorphic questions are not supported", what);
+        return parse_generic(q, v, what, diag);
     cns_err err = cns_jr_fields(v, keys, 5, what, diag);
     if (err != CNS_OK)
         return err;
@@ -150,11 +309,52 @@ static cns_err parse_questions(cns_question **out, size_t *count, const json_t *
     return CNS_OK;
 }
 
+/* The answers of a generic question: a list of strings, or (Lists) a list of lists. */
+static void write_generic_answers(cns_buf *b, const cns_question *q)
+{
+    size_t at = 0;
+    cns_buf_puts(b, "[");
+    for (size_t l = 0; l < (q->kind == CNS_QUESTION_LISTS ? q->n_lists : 1); l++) {
+        size_t n = q->kind == CNS_QUESTION_LISTS ? q->list_sizes[l] : q->n_answers;
+        if (q->kind == CNS_QUESTION_LISTS)
+            cns_buf_puts(b, l > 0 ? ",[" : "[");
+        for (size_t j = 0; j < n; j++, at++) {
+            cns_buf_puts(b, j > 0 ? "," : "");
+            cns_jw_cstr(b, q->answers[at]);
+        }
+        if (q->kind == CNS_QUESTION_LISTS)
+            cns_buf_puts(b, "]");
+    }
+    cns_buf_puts(b, "]");
+}
+
+static void write_generic(cns_buf *b, const cns_question *q)
+{
+    cns_buf_puts(b, q->kind == CNS_QUESTION_LISTS ? "{\"type\":\"Lists\",\"value\":{\"answers\":"
+                                                  : "{\"type\":\"NonHomomorphic\",\"value\":{"
+                                                    "\"answers\":");
+    write_generic_answers(b, q);
+    cns_buf_puts(b, ",");
+    cns_jw_key(b, "question");
+    cns_jw_cstr(b, q->question);
+    cns_buf_puts(b, "}");
+    if (q->extra != NULL) {
+        cns_buf_puts(b, ",\"extra\":");
+        cns_buf_puts(b, q->extra);
+    }
+    cns_buf_puts(b, "}");
+}
+
 static void write_questions(cns_buf *b, const cns_question *qs, size_t n)
 {
     cns_buf_puts(b, "[");
     for (size_t i = 0; i < n; i++) {
         const cns_question *q = &qs[i];
+        if (q->kind != CNS_QUESTION_HOMOMORPHIC) {
+            cns_buf_puts(b, i ? "," : "");
+            write_generic(b, q);
+            continue;
+        }
         cns_buf_puts(b, i ? ",{" : "{");
         cns_jw_key(b, "answers");
         cns_buf_puts(b, "[");
@@ -426,9 +626,20 @@ static size_t elt_text_max(const cns_group *group)
     return hex > dec ? hex : dec;
 }
 
+/* The longest decimal text of a scalar of group: the digits of its order. */
+static size_t scalar_text_max(const cns_group *group)
+{
+    unsigned char q[CNS_SCALAR_BYTES];
+    size_t n = CNS_SCALAR_BYTES;
+    cns_group_order(group, q);
+    while (n > 1 && q[n - 1] == 0)
+        n--;
+    return (n * 8 * 30103 + 99999) / 100000 + 1;
+}
+
 size_t cns_election_ballot_bytes_max(const cns_election *e)
 {
-    size_t E = elt_text_max(e->group), S = CNS_SCALAR_TEXT_MAX, proof = 2 * S + 40;
+    size_t E = elt_text_max(e->group), S = scalar_text_max(e->group), proof = 2 * S + 40;
     size_t total = 1024 + E + proof; /* uuid, hashes, credential, signature */
     for (size_t i = 0; i < e->n_questions; i++) {
         const cns_question *q = &e->questions[i];
@@ -548,5 +759,7 @@ const cns_count_rule *cns_election_rule(const cns_election *e, size_t question)
 
 size_t cns_question_width(const cns_question *q)
 {
+    if (q->kind == CNS_QUESTION_NONHOMOMORPHIC)
+        return 1;
     return q->n_answers + (q->blank == 1 ? 1 : 0);
 }
