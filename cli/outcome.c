@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 
+#include "i18n.h"
 #include "util.h"
 
 static bool has_rules(const cns_election *e)
@@ -32,7 +33,8 @@ void cli_print_outcome(FILE *out, const cns_outcome *outcome)
     for (size_t i = 0; i < cns_outcome_size(outcome); i++) {
         size_t q = cns_outcome_question(outcome, i);
         char *text = NULL;
-        fprintf(out, "\nOutcome of question %zu, by the counting rule in election.json\n", q + 1);
+        fprintf(out, _("\nOutcome of question %zu, by the counting rule in election.json\n"),
+                q + 1);
         if (cns_count_result_text(cns_outcome_count(outcome, i), &text) == CNS_OK)
             fputs(text, out);
         else
@@ -71,6 +73,6 @@ int cli_outcome_write(const cns_outcome *outcome, const char *dir)
     int rc = cli_write(cli_path(path, sizeof path, dir, CLI_OUTCOME_FILE), json, len, CLI_PUBLIC);
     free(json);
     if (rc == 0)
-        printf("\noutcome published in %s\n", path);
+        printf(_("\noutcome published in %s\n"), path);
     return rc == 0 ? EXIT_OK : EXIT_REFUSED;
 }
