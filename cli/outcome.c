@@ -24,7 +24,7 @@ int cli_outcome_derive(const char *cmd, const cns_board *board, cns_outcome **ou
     if (e == NULL || result == NULL || !has_rules(e))
         return EXIT_OK;
     cns_board_summary_get(board, &s);
-    cns_err err = cns_outcome_derive(out, e, result, s.credentials, &diag);
+    cns_err err = cns_outcome_derive_counted(out, e, result, s.credentials, s.total_weight, &diag);
     return err == CNS_OK ? EXIT_OK : cli_fail(cmd, err, &diag);
 }
 

@@ -1,0 +1,16 @@
+/* consulta count --election: a verified election counted by its own rules. */
+#ifndef CONSULTA_CLI_COUNT_ELECTION_H
+#define CONSULTA_CLI_COUNT_ELECTION_H
+
+/*
+ * Verify the board at arg (an election directory, a board file or a board's
+ * URL) and count its result: question (from 0; -1: every question) by the
+ * election's rule for it (else plurality, or approval when a ballot may mark
+ * several answers), with the election's answers and blank column. format:
+ * text (NULL, translated), json, svg or nist (nist_date: its GeneratedDate,
+ * NULL: now); out_path NULL: standard output. Returns the exit status.
+ */
+int cli_count_election(const char *arg, long question, const char *format, const char *out_path,
+                       const char *nist_date);
+
+#endif
