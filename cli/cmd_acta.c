@@ -199,7 +199,7 @@ static void question_section(acta_pdf *pdf, const cns_election *e, const cns_res
     } else {
         acta_pdf_text(pdf, ACTA_SMALL, _("No counting rule: the counts are the result."));
     }
-    const char *head[] = {_("Answer"), _("Votes"), _("% of valid")};
+    const char *head[] = {_("Answer"), _("Votes"), _("Share of valid")};
     acta_pdf_row(pdf, ACTA_SMALL, 3, head, count_cols, count_right, true);
     for (size_t j = 0; j < question->n_answers; j++)
         count_row(pdf, question->answers[j], result->counts[q][first + j], valid, true, false);
