@@ -4,16 +4,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
 #include "acta_pdf.h"
 #include "commands.h"
 #include "consulta/board.h"
-#include "consulta/outcome.h"
+#include "count_election.h"
 #include "count_words.h"
 #include "i18n.h"
-#include "outcome.h"
 #include "record.h"
 #include "remote.h"
 #include "util.h"
@@ -164,51 +164,63 @@ static void outcome_section(acta_pdf *pdf, json_t *doc)
     }
 }
 
-/* The count document of question q in the outcome, or NULL (no rule). */
-static json_t *count_doc(const cns_outcome *outcome, size_t q)
+/* The count document of question q (count_election.c), or NULL after saying why. */
+static json_t *count_doc(const cns_board *board, size_t q)
 {
-    for (size_t i = 0; outcome != NULL && i < cns_outcome_size(outcome); i++) {
-        if (cns_outcome_question(outcome, i) != q)
-            continue;
-        char *text = NULL;
-        if (cns_count_result_json(cns_outcome_count(outcome, i), &text) != CNS_OK)
-            return NULL;
-        json_t *doc = json_loads(text, 0, NULL);
-        free(text);
-        return doc;
-    }
-    return NULL;
+    cns_count_result *res = NULL;
+    char *text = NULL;
+    json_t *doc = NULL;
+    if (cli_count_question(board, q, &res) == EXIT_OK &&
+        cns_count_result_json(res, &text) == CNS_OK)
+        doc = json_loads(text, 0, NULL);
+    free(text);
+    cns_count_result_free(res);
+    return doc;
 }
 
-static void question_section(acta_pdf *pdf, const cns_election *e, const cns_result *result,
-                             const cns_outcome *outcome, size_t q)
+/*
+ * Question q: its text, rule, counts (ballots and marks apart when a ballot
+ * may mark several answers) and what the rule gives. Returns false when it
+ * could not be counted (said why).
+ */
+static bool question_section(acta_pdf *pdf, const cns_board *board, size_t q)
 {
+    const cns_election *e = cns_board_election(board);
     const cns_question *question = cns_election_question(e, q);
+    const uint64_t *counts = cns_board_result(board)->counts[q];
     size_t first = question->blank == 1 ? 1 : 0;
-    uint64_t valid = 0;
     char line[4096];
-    for (size_t j = 0; j < question->n_answers; j++)
-        valid += result->counts[q][first + j];
+    json_t *doc = count_doc(board, q);
+    if (doc == NULL)
+        return false;
+    json_t *votes = json_object_get(doc, "votes");
+    bool marks = json_object_get(votes, "marks") != NULL;
+    uint64_t valid = (uint64_t)json_integer_value(json_object_get(votes, "valid"));
     snprintf(line, sizeof line, "%zu. %s", q + 1, question->question);
     acta_pdf_space(pdf, 6);
     acta_pdf_text(pdf, ACTA_HEADING, line);
-    json_t *doc = count_doc(outcome, q);
-    if (doc != NULL) {
+    bool ruled = cns_election_rule(e, q) != NULL;
+    if (ruled)
         cli_rule_text(line, sizeof line, doc);
-        acta_pdf_text(pdf, ACTA_SMALL, line);
-    } else {
-        acta_pdf_text(pdf, ACTA_SMALL, _("No counting rule: the counts are the result."));
-    }
+    acta_pdf_text(pdf, ACTA_SMALL,
+                  ruled ? line : _("No counting rule: the counts are the result."));
     const char *head[] = {_("Answer"), _("Votes"), _("Share of valid")};
     acta_pdf_row(pdf, ACTA_SMALL, 3, head, count_cols, count_right, true);
     for (size_t j = 0; j < question->n_answers; j++)
-        count_row(pdf, question->answers[j], result->counts[q][first + j], valid, true, false);
-    count_row(pdf, _("Valid votes"), valid, valid, false, first != 0);
+        count_row(pdf, question->answers[j], counts[first + j], valid, true, false);
+    count_row(pdf, marks ? _("Valid ballots") : _("Valid votes"), valid, valid, false,
+              first != 0 || marks);
     if (first)
-        count_row(pdf, _("Blank votes"), result->counts[q][0], valid, false, false);
-    if (doc != NULL)
+        count_row(pdf, marks ? _("Blank ballots") : _("Blank votes"), counts[0], valid, false,
+                  false);
+    if (marks)
+        count_row(pdf, _("Marks on valid ballots"),
+                  (uint64_t)json_integer_value(json_object_get(votes, "marks")), valid, false,
+                  false);
+    if (ruled)
         outcome_section(pdf, doc);
     json_decref(doc);
+    return true;
 }
 
 static void trustees_section(acta_pdf *pdf, const cli_record *rec)
@@ -273,8 +285,7 @@ static void signatures_section(acta_pdf *pdf, uint64_t n)
     acta_pdf_signatures(pdf, (size_t)n, _("Name:\nIdentity document:\nOrganisation:"));
 }
 
-static int write_acta(const acta_opts *o, const cns_board *board, const cli_record *rec,
-                      const cns_outcome *outcome)
+static int write_acta(const acta_opts *o, const cns_board *board, const cli_record *rec)
 {
     const cns_election *e = cns_board_election(board);
     const cns_result *result = cns_board_result(board);
@@ -298,13 +309,17 @@ static int write_acta(const acta_opts *o, const cns_board *board, const cli_reco
              cli_num(num[0], sizeof num[0], s.credentials),
              cli_num(num[1], sizeof num[1], s.ballots), cli_num(num[2], sizeof num[2], s.counted));
     acta_pdf_text(pdf, ACTA_TEXT, line);
-    for (size_t q = 0; q < result->n_questions; q++)
-        question_section(pdf, e, result, outcome, q);
+    bool counted = true;
+    for (size_t q = 0; counted && q < result->n_questions; q++)
+        counted = question_section(pdf, board, q);
     trustees_section(pdf, rec);
     record_section(pdf, e, rec, o->results);
     signatures_section(pdf, o->signatures);
-    if (!acta_pdf_close(pdf)) {
-        fprintf(stderr, "consulta acta: %s: the PDF could not be written\n", o->out);
+    if (!acta_pdf_close(pdf) || !counted) {
+        if (!counted)
+            unlink(o->out);
+        if (counted)
+            fprintf(stderr, "consulta acta: %s: the PDF could not be written\n", o->out);
         return EXIT_REFUSED;
     }
     printf(_("%s: acta written (%s)\n"), o->out, o->results);
@@ -315,7 +330,6 @@ int cmd_acta(int argc, char **argv)
 {
     acta_opts o = {0};
     cns_board *board = NULL;
-    cns_outcome *outcome = NULL;
     cns_diag diag = {{0}};
     cli_record rec;
     int rc = parse_args(argc, argv, &o);
@@ -339,14 +353,12 @@ int cmd_acta(int argc, char **argv)
         goto done;
     }
     results_address(&o, cns_election_uuid(cns_board_election(board)));
-    if ((rc = cli_record_read("acta", o.path, board, &rec)) != EXIT_OK ||
-        (rc = cli_outcome_derive("acta", board, &outcome)) != EXIT_OK)
+    if ((rc = cli_record_read("acta", o.path, board, &rec)) != EXIT_OK)
         goto done;
-    rc = write_acta(&o, board, &rec, outcome);
+    rc = write_acta(&o, board, &rec);
 done:
     if (o.fetched)
         cli_fetch_cleanup(o.path);
-    cns_outcome_free(outcome);
     cns_board_free(board);
     return rc;
 }

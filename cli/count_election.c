@@ -21,8 +21,7 @@
 #include "remote.h"
 #include "util.h"
 
-/* The count of question q: the election's rule, or plurality/approval. OUT: *res. */
-static int count_question(const cns_board *board, size_t q, cns_count_result **res)
+int cli_count_question(const cns_board *board, size_t q, cns_count_result **res)
 {
     const cns_election *e = cns_board_election(board);
     const cns_result *result = cns_board_result(board);
@@ -231,7 +230,7 @@ static int count_all(const cns_board *board, long question, const char *format, 
     for (size_t q = question < 0 ? 0 : (size_t)question;
          rc == EXIT_OK && q < (question < 0 ? nq : (size_t)question + 1); q++) {
         cns_count_result *res = NULL;
-        rc = count_question(board, q, &res);
+        rc = cli_count_question(board, q, &res);
         if (rc == EXIT_OK)
             rc = render(out, board, q, res, format, nist_date, question < 0 && q + 1 < nq);
         cns_count_result_free(res);

@@ -13,4 +13,16 @@
 int cli_count_election(const char *arg, long question, const char *format, const char *out_path,
                        const char *nist_date);
 
+#include "consulta/board.h"
+#include "consulta/count.h"
+
+/*
+ * Count question q (from 0) of board's verified result by the election's
+ * rule for it, else plurality (approval when a ballot may mark several
+ * answers), the blank column and registered voters from the board, and
+ * ballots apart from marks on multi-mark questions. OUT: *res (free with
+ * cns_count_result_free). Returns EXIT_OK, or EXIT_REFUSED after printing why.
+ */
+int cli_count_question(const cns_board *board, size_t q, cns_count_result **res);
+
 #endif

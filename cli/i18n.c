@@ -2,6 +2,7 @@
 #include "i18n.h"
 
 #include <langinfo.h>
+#include <limits.h>
 #include <locale.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -124,12 +125,14 @@ int cli_i18n_init(int *argc, char **argv, const char *fallback)
 
 char *cli_num(char *buf, size_t cap, uint64_t n)
 {
-    const char *sep = localeconv()->thousands_sep;
+    const struct lconv *conv = localeconv();
+    const char *sep = conv->thousands_sep;
+    int group = conv->grouping != NULL ? conv->grouping[0] : 0;
     char digits[24];
     int len = snprintf(digits, sizeof digits, "%llu", (unsigned long long)n);
     size_t at = 0, seplen = sep != NULL ? strlen(sep) : 0;
     for (int i = 0; i < len && at + seplen + 2 < cap; i++) {
-        if (i > 0 && (len - i) % 3 == 0 && seplen > 0) {
+        if (i > 0 && group > 0 && group < CHAR_MAX && (len - i) % group == 0 && seplen > 0) {
             memcpy(buf + at, sep, seplen);
             at += seplen;
         }
