@@ -2,7 +2,8 @@
 # The published result for people (issue 12): a whole weighted election on
 # ristretto255 (a referendum, a D'Hondt question with a long list name and
 # Peru's 2026 threshold, an approval question), then
-#  1. every command says what it did; consulta --version;
+#  1. every command says what it did; consulta --version; export --out
+#     makes its folder;
 #  2. verify shows the credentials' fingerprint as the credential authority
 #     recomputes it from public_creds.json, and the trustee's key id (the name
 #     of its key file) and that it decrypted — in English and in Spanish;
@@ -55,6 +56,11 @@ check "ballots" sh -c "'$C' ballot --dir '$D' --privcred '$D/private_creds.txt' 
 equal "close says so" "$("$C" close --dir "$D")" "$D: ballot box closed, 20 ballots cast, 20 counted"
 equal "tally says so" "$("$C" tally --dir "$D")" "$D: encrypted tally of 20 ballots published"
 check "decrypt" sh -c "'$C' decrypt --dir '$D' --privkey $D/*.privkey | '$C' add-event --dir '$D' --type PartialDecryption"
+mkdir -p "$T/served"
+cp "$D/election.json" "$D/trustees.json" "$D/public_creds.json" "$T/served/"
+check "serve --init" "$C" serve --init --dir "$T/served"
+out=$("$C" export --dir "$T/served" --out "$T/served/new/folder")
+equal "export --out makes its folder" "$out" "$T/served/new/folder/$uuid.bel: exported"
 cp -r "$D" "$T/unfinished"
 rm "$T/unfinished/outcome.json" 2>/dev/null
 check "result" "$C" result --dir "$D"
