@@ -6,6 +6,7 @@
 
 #include <cairo-pdf.h>
 #include <cairo.h>
+#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 #include <qrencode.h>
 
@@ -221,4 +222,11 @@ bool acta_pdf_close(acta_pdf *pdf)
     free(pdf->footer);
     free(pdf);
     return ok;
+}
+
+void acta_pdf_shutdown(void)
+{
+    pango_cairo_font_map_set_default(NULL);
+    cairo_debug_reset_static_data();
+    FcFini();
 }

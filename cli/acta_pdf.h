@@ -57,4 +57,10 @@ void acta_pdf_signatures(acta_pdf *pdf, size_t n, const char *label);
 /* Finish and close the file; frees pdf. Returns false if cairo failed. */
 bool acta_pdf_close(acta_pdf *pdf);
 
+/*
+ * Release the fonts and caches Pango, cairo and fontconfig keep for the
+ * process (so that leak checkers see none); no acta_pdf may be used after.
+ */
+void acta_pdf_shutdown(void);
+
 #endif

@@ -233,7 +233,7 @@ static void trustees_section(acta_pdf *pdf, const cli_record *rec)
     acta_pdf_row(pdf, ACTA_SMALL, 3, head, cols, right, true);
     for (size_t i = 0; i < rec->n_trustees; i++) {
         const cli_trustee *t = &rec->trustees[i];
-        char num[16], who[512];
+        char num[24], who[512];
         snprintf(num, sizeof num, "%zu", i + 1);
         if (t->name[0] != '\0')
             snprintf(who, sizeof who, "%s (%s)", t->name, t->key);
@@ -356,6 +356,7 @@ int cmd_acta(int argc, char **argv)
     if ((rc = cli_record_read("acta", o.path, board, &rec)) != EXIT_OK)
         goto done;
     rc = write_acta(&o, board, &rec);
+    acta_pdf_shutdown();
 done:
     if (o.fetched)
         cli_fetch_cleanup(o.path);

@@ -81,7 +81,7 @@ equal "verify: chain head, es" "$(grep '^cabeza' "$T/verify.es")" "cabeza      $
 bel=$(ls "$D"/*.bel)
 equal "verify: last line, es" "$(tail -1 "$T/verify.es")" "$bel: verificado"
 equal "verify: last line, en" "$(tail -1 "$T/verify.en")" "$bel: verified"
-LANG=es_PE.UTF-8 "$C" verify "$D" >"$T/verify.locale"
+LC_ALL=es_PE.UTF-8 "$C" verify "$D" >"$T/verify.locale" # not installed: the name says es
 same "$T/verify.es" "$T/verify.locale"
 LANG=C "$C" verify --result "$D" >"$T/result.en"
 "$C" verify --lang es --result "$D" >"$T/result.es"
@@ -91,6 +91,9 @@ same "$T/result.en" "$T/result.es" # JSON is never translated
 # es_PE's separators (thousands ".", decimal ","), from the Debian locales package.
 mkdir -p "$T/locales"
 localedef -i es_PE -f UTF-8 "$T/locales/es_PE.UTF-8" >/dev/null 2>&1
+# glibc keeps LOCPATH's parsed copy for the process (argz): not ours to free
+echo "leak:__argz_add_sep" >"$T/lsan.supp"
+export LSAN_OPTIONS=suppressions=$T/lsan.supp:print_suppressions=0
 cat >"$T/want.es" <<'TXT'
 Asamblea 2026 — 3. Obras prioritarias (marque hasta dos)
 Regla de cómputo: aprobación, 2 escaños
