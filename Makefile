@@ -11,6 +11,9 @@ WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prot
             -Wformat=2 -Wvla -Wimplicit-fallthrough
 WERROR   ?= -Werror
 PKGS     := libsodium jansson nettle gmp libmicrohttpd sqlite3 libpq libcurl
+CLI_PKGS := cairo pangocairo fontconfig libqrencode  # the acta (cli/cmd_acta.c)
+VERSION  := 0.12.0
+PREFIX   ?= /usr/local
 CPPFLAGS += -Iinclude -MMD -MP -D_GNU_SOURCE
 ifdef SAN
 CFLAGS   := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -36,14 +39,23 @@ FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
 REPLAYS  := $(patsubst fuzz/%.c,$(B)/fuzz/replay_%,$(FUZZ_SRC))
 
 all: $(B)/consulta
-.PHONY: all deps bench demo check check-long test fuzz format lint clean
+.PHONY: all deps bench demo check check-long test fuzz format lint clean pot
 .SECONDARY:  # keep intermediate objects (and keep make quiet after the tests' last line)
 
 $(LIB_OBJ) $(TESTS:=.o) $(B)/tests/ct_secrets.o $(REPLAYS:$(B)/fuzz/replay_%=$(B)/fuzz/%.o): CPPFLAGS += -Isrc
 $(SRV_OBJ): CPPFLAGS += $(shell pkg-config --cflags libpq 2>/dev/null)
+$(CLI_OBJ): CPPFLAGS += $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(CLI_PKGS) 2>/dev/null))
+$(B)/cli/main.o: CPPFLAGS += -DCNS_VERSION='"$(VERSION)"'
+$(B)/cli/i18n.o: CPPFLAGS += -DCNS_LOCALEDIR='"$(PREFIX)/share/locale"'
+# Message catalogs (po/LANG.po → build/locale/LANG/LC_MESSAGES/consulta.mo, next to the binary).
+MO       := $(patsubst po/%.po,$(B)/locale/%/LC_MESSAGES/consulta.mo,$(wildcard po/*.po))
+$(B)/locale/%/LC_MESSAGES/consulta.mo: po/%.po
+	@mkdir -p $(@D)
+	msgfmt --check -o $@ $<
 $(B)/libconsulta.a: $(LIB_OBJ) ; $(AR) rcs $@ $^
 $(B)/libserver.a: $(SRV_OBJ) ; $(AR) rcs $@ $^
-$(B)/consulta: $(CLI_OBJ) $(B)/libserver.a $(B)/libconsulta.a ; $(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+$(B)/consulta: $(CLI_OBJ) $(B)/libserver.a $(B)/libconsulta.a | $(MO)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(shell pkg-config --libs $(CLI_PKGS))
 $(B)/tests/%: $(B)/tests/%.o $(B)/libserver.a $(B)/libconsulta.a ; $(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 $(B)/bench/load: $(B)/bench/load.o $(B)/libserver.a $(B)/libconsulta.a ; $(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 $(B)/fuzz/replay_%: $(B)/fuzz/%.o $(B)/fuzz/replay.o $(B)/libserver.a $(B)/libconsulta.a
@@ -87,6 +99,11 @@ fuzz:
 
 format:
 	clang-format -i $(wildcard include/*/*.h src/*/*.[ch] cli/*.[ch] tests/*.[ch] fuzz/*.c server/*.[ch] bench/*.c)
+
+# po/consulta.pot from the sources; then msgmerge --update po/es.po po/consulta.pot
+pot:
+	xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --add-comments=TRANSLATORS \
+	  --package-name=consulta --package-version=$(VERSION) -o po/consulta.pot cli/*.c
 
 lint:
 	@clang-format --dry-run --Werror $(wildcard include/*/*.h src/*/*.[ch] cli/*.[ch] tests/*.[ch] fuzz/*.c server/*.[ch] bench/*.c)

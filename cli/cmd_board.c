@@ -200,6 +200,19 @@ static int show_result(const cns_board *board, const char *dir)
     return rc;
 }
 
+/* What close and tally did, on standard output as the other board commands say it. */
+static void say_done(const cns_board *board, const char *cmd, const char *dir)
+{
+    cns_board_summary s;
+    cns_board_summary_get(board, &s);
+    if (strcmp(cmd, "close") == 0)
+        printf("%s: ballot box closed, %llu ballots cast, %llu counted\n", dir,
+               (unsigned long long)s.ballots, (unsigned long long)s.counted);
+    else
+        printf("%s: encrypted tally of %llu ballots published\n", dir,
+               (unsigned long long)s.counted);
+}
+
 /* Open DIR's board for appending, apply the event, close. */
 static int with_board(const char *cmd, const char *dir, const char *type, const char *in,
                       uint64_t owner)
@@ -209,6 +222,8 @@ static int with_board(const char *cmd, const char *dir, const char *type, const 
     if (board == NULL)
         return EXIT_REFUSED;
     int rc = add_event(board, type, in, owner);
+    if (rc == EXIT_OK && (strcmp(cmd, "close") == 0 || strcmp(cmd, "tally") == 0))
+        say_done(board, cmd, dir);
     if (rc == EXIT_OK && strcmp(cmd, "result") == 0)
         rc = show_result(board, dir);
     cns_err err = cns_board_close(board, &diag);

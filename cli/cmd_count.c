@@ -9,11 +9,19 @@
 
 #include "commands.h"
 #include "consulta/count.h"
+#include "count_election.h"
 #include "text.h"
 
 static void usage(FILE *out)
 {
     fprintf(out, "usage: consulta count [OPTIONS] INPUT\n"
+                 "       consulta count --election DIR|URL [--question Q] [--format F] [-o FILE]\n"
+                 "\n"
+                 "--election counts a verified election's result by its own rules: its answers,\n"
+                 "its blank column and the counting rule election.json gives each question\n"
+                 "(plurality, or approval when a ballot may mark several answers, for a\n"
+                 "question without one); ballots and marks are reported apart when a ballot\n"
+                 "may mark several answers. Text is in the language of --lang or the locale.\n"
                  "\n"
                  "INPUT is .blt, PrefLib .soi/.soc/.toi/.toc, .csv (list votes per district) or\n"
                  ".json (a Belenios/consulta result, or a JSON array of ballots); '-' reads stdin\n"
@@ -79,7 +87,7 @@ static char *read_all(const char *path, size_t *len)
 }
 
 typedef struct opts {
-    const char *rule_file, *input, *format, *out, *nist_date, *input_format;
+    const char *rule_file, *input, *format, *out, *nist_date, *input_format, *election;
     json_t *rule;
 } opts;
 
@@ -172,6 +180,18 @@ static int rule_option(opts *o, const char *opt, const char *val)
     return 2;
 }
 
+/* --election takes its rule from the election: only --question, --format, -o, --nist-date. */
+static int election_args(const opts *o)
+{
+    size_t rule_fields = json_object_size(o->rule) - (json_object_get(o->rule, "question") != NULL);
+    if (o->input != NULL || o->rule_file != NULL || o->input_format != NULL || rule_fields > 0) {
+        fprintf(stderr, "consulta count: --election takes the answers and the rule from the "
+                        "election: only --question, --format, -o and --nist-date go with it\n");
+        return 2;
+    }
+    return 0;
+}
+
 static int parse_args(opts *o, int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
@@ -212,11 +232,15 @@ static int parse_args(opts *o, int argc, char **argv)
             o->nist_date = v;
         else if (strcmp(a, "--input-format") == 0)
             o->input_format = v;
+        else if (strcmp(a, "--election") == 0)
+            o->election = v;
         else
             rc = rule_option(o, a, v);
         if (rc != 0)
             return rc;
     }
+    if (o->election != NULL)
+        return election_args(o);
     if (o->input == NULL) {
         usage(stderr);
         return 2;
@@ -357,7 +381,11 @@ int cmd_count(int argc, char **argv)
     if (o.rule == NULL)
         return 1;
     int rc = parse_args(&o, argc, argv);
-    if (rc == 0)
+    json_t *question = json_object_get(o.rule, "question");
+    if (rc == 0 && o.election != NULL)
+        rc = cli_count_election(o.election, question ? (long)json_integer_value(question) : -1,
+                                o.format, o.out, o.nist_date);
+    else if (rc == 0)
         rc = count(&o);
     else if (rc < 0)
         rc = 0;

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -421,6 +422,26 @@ static const char export_usage[] =
     "out an election: OUTDIR/UUID.bel, election.json, trustees.json and\n"
     "public_creds.json, which belenios-tool and consulta verify.\n";
 
+/* mkdir -p path. Returns EXIT_OK, or EXIT_REFUSED after saying why. */
+static int make_folder(const char *path)
+{
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *p = buf + 1;; p++) {
+        bool last = *p == '\0';
+        if (*p == '/' || last) {
+            *p = '\0';
+            if (mkdir(buf, 0755) != 0 && errno != EEXIST) {
+                fprintf(stderr, "consulta export: cannot make %s: %s\n", buf, strerror(errno));
+                return EXIT_REFUSED;
+            }
+            if (last)
+                return EXIT_OK;
+            *p = '/';
+        }
+    }
+}
+
 int cmd_export(int argc, char **argv)
 {
     static const struct option options[] = {{"dir", required_argument, NULL, 'd'},
@@ -445,6 +466,8 @@ int cmd_export(int argc, char **argv)
     }
     if (optind != argc || out == NULL)
         return cli_usage("export", "expected --out OUTDIR and nothing else");
+    if (make_folder(out) != EXIT_OK)
+        return EXIT_REFUSED;
     char *bel = NULL;
     cns_diag diag = {{0}};
     cns_err err = server_export(NULL, db ? db : cli_path(path, sizeof path, dir, "board.sqlite"),

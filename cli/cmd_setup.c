@@ -284,6 +284,17 @@ static const char election_make_usage[] =
     "(docs/counting.md); they are checked against the questions and written in\n"
     "canonical form.\n";
 
+/* Say what election-make did: the file, the election and its fingerprint φ. */
+static void print_election_made(const char *path, const char *uuid, const char *json, size_t len)
+{
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    char fingerprint[CNS_HASH_B64_BYTES];
+    crypto_hash_sha256(digest, (const unsigned char *)json, len);
+    sodium_bin2base64(fingerprint, sizeof fingerprint, digest, sizeof digest,
+                      sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
+    printf("%s: election %s written, fingerprint %s\n", path, uuid, fingerprint);
+}
+
 int cmd_election_make(int argc, char **argv)
 {
     static const struct option options[] = {
@@ -337,6 +348,8 @@ int cmd_election_make(int argc, char **argv)
         goto done;
     }
     rc = cli_write(cli_path(path, sizeof path, dir, "election.json"), json, len, CLI_PUBLIC);
+    if (rc == EXIT_OK)
+        print_election_made(path, uuid, json, len);
 done:
     free(template);
     free(trustees_json);

@@ -515,6 +515,8 @@ static int run_make(const struct opts *o)
         rc = fail("make", err, &diag);
     if (rc == EXIT_OK)
         rc = write_in(o->dir, "trustees.json", json, json_len, 0644, false);
+    if (rc == EXIT_OK)
+        fprintf(stderr, "I: trustees checked and saved to %s/trustees.json\n", o->dir);
 done:
     free(pks);
     free(thr);

@@ -8,7 +8,9 @@
 
 #include "commands.h"
 #include "consulta/board.h"
+#include "i18n.h"
 #include "outcome.h"
+#include "record.h"
 #include "remote.h"
 #include "report.h"
 #include "text.h"
@@ -33,6 +35,17 @@ static const char usage_text[] =
     "  --result         print only the result, as JSON\n"
     "  --print-outcome  print only the derived outcome, as JSON (outcome.json)\n"
     "  --since H:HASH   the board must extend the head recorded earlier (height H)\n"
+    "  --lang L         the language of the report (es, en; default: the locale's)\n"
+    "\n"
+    "So that everyone can see the board uses their material, the summary shows\n"
+    "the public credentials' fingerprint, the one consulta credentials printed;\n"
+    "the credential authority recomputes it from its public_creds.json:\n"
+    "  head -c -1 public_creds.json | openssl dgst -sha256 -binary | base64 | tr -d =\n"
+    "and each trustee with its name (when the record has one) and its key: a\n"
+    "Single trustee's key id, the name of its ID.pubkey file, or a threshold\n"
+    "trustee's certificate id, the name of its ID.cert file; and which trustees\n"
+    "published a partial decryption.\n"
+    "\n"
     "Downloading a URL:\n";
 
 /* What was asked on the command line. */
@@ -53,18 +66,24 @@ static void print_summary(const cns_board *board)
     const cns_election *e = cns_board_election(board);
     cns_board_summary_get(board, &s);
     cns_hash_to_hex(head, s.head.hash);
-    fputs("election   ", stdout);
-    cli_put(stdout, cns_election_name(e)); /* untrusted: from the board */
-    printf(" (%s)\n", cns_election_uuid(e));
-    printf("group      %s\n", cns_group_name(cns_election_group(e)));
-    printf("voters     %llu credentials\n", (unsigned long long)s.credentials);
-    printf("ballots    %llu cast, %llu counted (last per credential)%s\n",
+    char *name = NULL;
+    size_t name_len = 0;
+    FILE *mem = open_memstream(&name, &name_len);
+    if (mem != NULL) { /* untrusted: from the board */
+        cli_put(mem, cns_election_name(e));
+        fclose(mem);
+    }
+    printf(_("election   %s (%s)\n"), name ? name : "?", cns_election_uuid(e));
+    free(name);
+    printf(_("group      %s\n"), cns_group_name(cns_election_group(e)));
+    printf(_("voters     %llu credentials\n"), (unsigned long long)s.credentials);
+    printf(_("ballots    %llu cast, %llu counted (last per credential)%s\n"),
            (unsigned long long)s.ballots, (unsigned long long)s.counted,
-           s.ballots_closed ? ", ballot box closed" : "");
+           s.ballots_closed ? _(", ballot box closed") : "");
     if (s.tallied)
-        printf("tally      verified; %llu partial decryptions verified\n",
+        printf(_("tally      verified; %llu partial decryptions verified\n"),
                (unsigned long long)s.partial_decryptions);
-    printf("chain head %s (height %llu)\n", head, (unsigned long long)s.head.height);
+    printf(_("chain head %s (height %llu)\n"), head, (unsigned long long)s.head.height);
 }
 
 /* Parse the arguments into o. Returns EXIT_OK, or the status to exit with. */
@@ -136,7 +155,7 @@ static int check_published(const verify_opts *o, const cns_board *board, const c
                                                       : "the election has no counting rule";
     int rc = cli_outcome_check("verify", outcome, why, published);
     if (rc == EXIT_OK && !o->quiet)
-        printf("\n%s: the published outcome follows from the votes\n", published);
+        printf(_("\n%s: the published outcome follows from the votes\n"), published);
     return rc;
 }
 
@@ -179,6 +198,10 @@ int cmd_verify(int argc, char **argv)
     }
     if (!o.quiet) {
         print_summary(board);
+        cli_record rec;
+        if ((rc = cli_record_read("verify", o.path, board, &rec)) != EXIT_OK)
+            goto done;
+        cli_record_print(stdout, &rec);
         if (cns_board_result(board) != NULL)
             cli_print_result(stdout, cns_board_election(board), cns_board_result(board));
     }
@@ -196,7 +219,7 @@ int cmd_verify(int argc, char **argv)
     if (o.result_only || o.outcome_only)
         rc = print_json(&o, board, outcome);
     else
-        printf("%s: verified\n", o.fetched ? argv[argc - 1] : o.path);
+        printf(_("%s: verified\n"), o.fetched ? argv[argc - 1] : o.path);
 done:
     if (o.fetched)
         cli_fetch_cleanup(o.path);

@@ -26,6 +26,8 @@ int cmd_decrypt(int argc, char **argv);
 /* everyone (cmd_verify.c, cmd_count.c) */
 int cmd_verify(int argc, char **argv);
 int cmd_count(int argc, char **argv);
+/* the signed record of the count (cmd_acta.c) */
+int cmd_acta(int argc, char **argv);
 /* the board server (cmd_serve.c) */
 int cmd_serve(int argc, char **argv);
 int cmd_export(int argc, char **argv);

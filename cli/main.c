@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include "commands.h"
+#include "i18n.h"
 
 struct command {
     const char *name;
@@ -30,11 +31,14 @@ static const struct command commands[] = {
     {"serve", cmd_serve, "serve the public board over HTTP (SQLite or PostgreSQL)"},
     {"export", cmd_export, "write a served board as Belenios files (UUID.bel, …)"},
     {"count", cmd_count, "count votes and allocate seats by a published rule"},
+    {"acta", cmd_acta, "print the acta of a verified election as PDF (to sign)"},
 };
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: consulta COMMAND [ARGS…]   (consulta COMMAND --help for details)\n\n"
+    fprintf(out, "usage: consulta COMMAND [ARGS…]   (consulta COMMAND --help for details)\n"
+                 "       consulta --version\n"
+                 "Every command takes --lang L (es, en): the language of its report.\n\n"
                  "commands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].help);
@@ -46,6 +50,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "consulta: libsodium could not be initialised\n");
         return 1;
     }
+    if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
+        printf("consulta %s\n", CNS_VERSION);
+        return 0;
+    }
+    if (cli_i18n_init(&argc, argv, NULL) != 0)
+        return 2;
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "text.h"
 #include "util.h"
 
@@ -25,7 +26,7 @@ int cli_outcome_derive(const char *cmd, const cns_board *board, cns_outcome **ou
     if (e == NULL || result == NULL || !has_rules(e))
         return EXIT_OK;
     cns_board_summary_get(board, &s);
-    cns_err err = cns_outcome_derive(out, e, result, s.credentials, &diag);
+    cns_err err = cns_outcome_derive_counted(out, e, result, s.credentials, s.total_weight, &diag);
     return err == CNS_OK ? EXIT_OK : cli_fail(cmd, err, &diag);
 }
 
@@ -34,7 +35,8 @@ void cli_print_outcome(FILE *out, const cns_outcome *outcome)
     for (size_t i = 0; i < cns_outcome_size(outcome); i++) {
         size_t q = cns_outcome_question(outcome, i);
         char *text = NULL;
-        fprintf(out, "\nOutcome of question %zu, by the counting rule in election.json\n", q + 1);
+        fprintf(out, _("\nOutcome of question %zu, by the counting rule in election.json\n"),
+                q + 1);
         if (cns_count_result_text(cns_outcome_count(outcome, i), &text) == CNS_OK)
             cli_escape(out, text, strlen(text), true); /* names come from the board */
         else
@@ -73,6 +75,6 @@ int cli_outcome_write(const cns_outcome *outcome, const char *dir)
     int rc = cli_write(cli_path(path, sizeof path, dir, CLI_OUTCOME_FILE), json, len, CLI_PUBLIC);
     free(json);
     if (rc == 0)
-        printf("\noutcome published in %s\n", path);
+        printf(_("\noutcome published in %s\n"), path);
     return rc == 0 ? EXIT_OK : EXIT_REFUSED;
 }

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -204,4 +205,17 @@ int cli_check_since(const char *path, const char *since)
     }
     printf("extends the recorded head %s (height %llu)\n", since + used, height);
     return EXIT_OK;
+}
+
+int cli_board_path(const char *arg, const cli_http_opts *opts, char *path, size_t cap,
+                   bool *fetched)
+{
+    struct stat st;
+    *fetched = cli_is_url(arg);
+    if (*fetched)
+        return cli_fetch_board(arg, opts, path, cap) != 0 ? EXIT_REFUSED : 0;
+    if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode))
+        return cli_find_board(path, cap, arg) != 0 ? EXIT_REFUSED : 0;
+    snprintf(path, cap, "%s", arg);
+    return 0;
 }

@@ -21,6 +21,14 @@ bool cli_is_url(const char *arg);
  */
 int cli_fetch_board(const char *url, const cli_http_opts *opts, char *path, size_t cap);
 
+/*
+ * The board's path for arg into path (cap bytes): a URL's board downloaded
+ * within opts (*fetched set: cli_fetch_cleanup(path) afterwards), the board
+ * in a directory, or arg itself. Returns 0, or EXIT_REFUSED after printing why.
+ */
+int cli_board_path(const char *arg, const cli_http_opts *opts, char *path, size_t cap,
+                   bool *fetched);
+
 /* Remove what cli_fetch_board made. */
 void cli_fetch_cleanup(const char *path);
 

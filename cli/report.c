@@ -3,23 +3,19 @@
 
 #include <string.h>
 
+#include "i18n.h"
 #include "text.h"
 
-/* Display width of a UTF-8 string: its code points (accents count once). */
-static int display_width(const char *s)
-{
-    int n = 0;
-    for (; *s != '\0'; s++)
-        n += ((unsigned char)*s & 0xc0) != 0x80;
-    return n;
-}
+/* Display width of a UTF-8 string in columns (i18n.c). */
+#define display_width cli_width
 
 static void print_row(FILE *out, const char *label, uint64_t count, uint64_t valid, int width)
 {
     int pad = width - display_width(label);
+    char num[40];
     fputs("  ", out);
     cli_put(out, label);
-    fprintf(out, "%*s %10llu", pad > 0 ? pad : 0, "", (unsigned long long)count);
+    fprintf(out, "%*s %10s", pad > 0 ? pad : 0, "", cli_num(num, sizeof num, count));
     if (valid > 0)
         fprintf(out, "  %6.2f%%", 100.0 * (double)count / (double)valid);
     fputc('\n', out);
@@ -72,6 +68,6 @@ void cli_print_result(FILE *out, const cns_election *election, const cns_result 
         for (size_t j = 0; j < question->n_answers; j++)
             print_row(out, question->answers[j], result->counts[q][first + j], valid, width);
         if (first)
-            print_row(out, "(blank)", result->counts[q][0], 0, width);
+            print_row(out, _("(blank)"), result->counts[q][0], 0, width);
     }
 }

@@ -8,6 +8,9 @@ failed=0
 T=$(mktemp -d /tmp/cns-test-XXXXXX)
 trap 'rm -rf "$T"' EXIT
 export BELENIOS_USE_URANDOM=1
+# Reports in English whatever the tester's locale (tests/acta.sh sets others).
+unset LC_ALL LC_MESSAGES LANGUAGE
+export LANG=C.UTF-8
 
 pass() { passed=$((passed + 1)); }
 fail() {

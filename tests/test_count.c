@@ -676,6 +676,48 @@ static void test_totals_check(void)
     cns_count_input_free(in);
 }
 
+/*
+ * Approval totals are marks: told the ballots, the count reports valid
+ * ballots, blank ballots and marks apart, shares and the annulment test
+ * weigh ballots (issue 12); impossible ballot numbers are refused.
+ */
+static void test_totals_marks(void)
+{
+    const char *names[] = {"Agua", "Luz", "Pistas"};
+    const uint64_t marks[] = {13, 10, 8}, blank = 14;
+    cns_count_input *in = NULL;
+    cns_count_rule *rule = NULL;
+    cns_count_result *res = NULL;
+    char *json = NULL;
+    cns_diag d;
+    const char *r = "{\"method\":\"approval\",\"seats\":2,\"ties\":\"order\"}";
+    CHECK_OK(cns_count_rule_from_json(r, strlen(r), &rule, &d));
+    CHECK_OK(cns_count_input_from_totals("q", "T", names, 3, marks, &blank, 20, &in, &d));
+    /* without ballots: 31 marks count as 31 voters, and 14 of 45 is not two thirds */
+    CHECK_OK(cns_count_run(rule, in, &res, &d));
+    CHECK_OK(cns_count_result_json(res, &json));
+    CHECK_CONTAINS(json, "\"valid\": 31");
+    free(json);
+    cns_count_result_free(res);
+    CHECK_ERR(cns_count_input_set_ballots(in, 13, &d), CNS_ERR_INVALID);
+    CHECK(strcmp(d.text, "q: 13 ballots cannot hold 14 blank and 31 marks") == 0);
+    CHECK_ERR(cns_count_input_set_ballots(in, 14, &d), CNS_ERR_INVALID);
+    CHECK(strcmp(d.text, "q: 14 ballots cannot hold 14 blank and 31 marks") == 0);
+    /* 20 ballots, 14 blank: 6 valid ballots, 31 marks; 14 of 20 is over two thirds */
+    CHECK_OK(cns_count_input_set_ballots(in, 20, &d));
+    CHECK_OK(cns_count_run(rule, in, &res, &d));
+    CHECK_OK(cns_count_result_json(res, &json));
+    CHECK_CONTAINS(json, "\"valid\": 6,");
+    CHECK_CONTAINS(json, "\"cast\": 20,");
+    CHECK_CONTAINS(json, "\"marks\": 31");
+    CHECK_CONTAINS(json, "\"blank_plus_null\": 14,");
+    CHECK_CONTAINS(json, "\"void\": true");
+    free(json);
+    cns_count_result_free(res);
+    cns_count_rule_free(rule);
+    cns_count_input_free(in);
+}
+
 static void test_outputs(void)
 {
     cns_count_result *r =
@@ -796,6 +838,7 @@ int main(void)
     test_properties();
     test_verify();
     test_totals_check();
+    test_totals_marks();
     test_outputs();
     test_bad_input();
     return CHECK_DONE();

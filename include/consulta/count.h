@@ -110,6 +110,18 @@ CNS_NODISCARD cns_err cns_count_input_from_totals(const char *source, const char
                                                   uint64_t registered, cns_count_input **out,
                                                   cns_diag *diag);
 
+/*
+ * Totals of marks: input (from cns_count_input_from_totals) counts marks of
+ * a question on which a ballot may mark several options (approval), and
+ * ballots ballots were cast, blank ones included. The count then reports
+ * ballots (valid, blank, cast) and marks ("votes"."marks") apart, and the
+ * annulment test weighs blank ballots against ballots, not marks.
+ * Errors: CNS_ERR_INVALID (input is not totals of one district, or fewer
+ * ballots than blank ones, or marks but no non-blank ballot).
+ */
+CNS_NODISCARD cns_err cns_count_input_set_ballots(cns_count_input *input, uint64_t ballots,
+                                                  cns_diag *diag);
+
 /* Free an input; NULL does nothing. */
 void cns_count_input_free(cns_count_input *input);
 

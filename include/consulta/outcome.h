@@ -41,6 +41,18 @@ CNS_NODISCARD cns_err cns_outcome_derive(cns_outcome **out, const cns_election *
                                          const cns_result *result, uint64_t registered,
                                          cns_diag *diag);
 
+/*
+ * As cns_outcome_derive, knowing ballots, the weight of the ballots counted
+ * (0: unknown): a question on which a ballot may mark several options
+ * (max > 1, e.g. approval) is then counted as marks on that many ballots
+ * (cns_count_input_set_ballots): ballots and marks reported apart, the
+ * annulment test applied to ballots. Every verifier must pass the same
+ * ballots (the board's counted weight) to derive the same outcome.
+ */
+CNS_NODISCARD cns_err cns_outcome_derive_counted(cns_outcome **out, const cns_election *election,
+                                                 const cns_result *result, uint64_t registered,
+                                                 uint64_t ballots, cns_diag *diag);
+
 /* Free an outcome; NULL does nothing. */
 void cns_outcome_free(cns_outcome *outcome);
 

@@ -114,6 +114,9 @@ struct cns_count_input {
     uint32_t *vline;   /* source line of each total */
     uint64_t blank, null, registered;
     bool has_blank, has_null, has_registered;
+    /* totals of marks (a ballot may mark several options): ballots cast, blank included */
+    uint64_t ballots_cast;
+    bool has_ballots_cast;
     /* ballots */
     size_t nballots, cap_ballots;
     cnt_ballot *ballots;

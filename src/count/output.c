@@ -100,6 +100,9 @@ static void text_totals(sbuf *b, const json_t *doc)
     sb_printf(b, "Votes: valid %s, blank %s, null %s, cast %s, registered %s\n",
               field(v, "valid", b1, 32), field(v, "blank", b2, 32), field(v, "null", b3, 32),
               field(v, "cast", b4, 32), field(v, "registered", b5, 32));
+    if (json_object_get(v, "marks") != NULL)
+        sb_printf(b, "Votes are ballots; marks on valid ballots: %s (a ballot may mark several)\n",
+                  field(v, "marks", b1, 32));
     const json_t *a = json_object_get(doc, "annulment_test");
     if (a != NULL)
         sb_printf(b,

@@ -95,6 +95,24 @@ done:
     return CNS_OK;
 }
 
+cns_err cns_count_input_set_ballots(cns_count_input *in, uint64_t ballots, cns_diag *diag)
+{
+    if (in == NULL || in->ndist != 1)
+        return cns_diag_set(diag, CNS_ERR_INVALID, "count: ballots are set on totals only");
+    uint64_t marks = 0;
+    for (size_t c = 0; c < in->ncand; c++)
+        marks += in->votes[c];
+    if (ballots < in->blank + in->null || ballots > CNS_COUNT_MAX_TOTAL ||
+        (marks > 0 && ballots == in->blank + in->null))
+        return cns_diag_set(diag, CNS_ERR_INVALID,
+                            "%s: %llu ballots cannot hold %llu blank and %llu marks", in->source,
+                            (unsigned long long)ballots, (unsigned long long)in->blank,
+                            (unsigned long long)marks);
+    in->ballots_cast = ballots;
+    in->has_ballots_cast = true;
+    return CNS_OK;
+}
+
 /* ---- checking a published outcome ---- */
 
 /* v as compact JSON for a message, cut to fit buf ("…" when cut). */

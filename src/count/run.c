@@ -306,6 +306,12 @@ void cnt_put_totals(cnt_run *run, uint64_t valid)
     uint64_t reg = run->rule->registered ? run->rule->registered : in->registered;
     bool has_reg = run->rule->registered != 0 || in->has_registered;
     cnt_set(run, t, "registered", has_reg ? cnt_u64(reg) : json_null());
+    if (in->has_ballots_cast) { /* ballots may mark several options: count the marks apart */
+        uint64_t marks = 0;
+        for (size_t c = 0; c < in->ncand; c++)
+            marks += in->votes[c];
+        cnt_set(run, t, "marks", cnt_u64(marks));
+    }
     cnt_set(run, run->doc, "votes", t);
     /* Constitution art. 184: void when blank + null exceed two thirds of votes cast */
     json_t *v = json_object();

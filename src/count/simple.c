@@ -15,6 +15,9 @@ static cns_err option_totals(cnt_run *run, uint64_t *tot, uint64_t *valid)
             tot[c] = in->votes[c];
             *valid += tot[c];
         }
+        /* marks: the valid votes are the ballots that are neither blank nor null */
+        if (in->has_ballots_cast)
+            *valid = in->ballots_cast - in->blank - in->null;
         return CNS_OK;
     }
     for (size_t b = 0; b < in->nballots; b++) {

@@ -29,7 +29,7 @@ void cns_outcome_free(cns_outcome *o)
 
 /* Count question q of result under rule. OUT: *res. */
 static cns_err count_question(const cns_election *e, const cns_result *result, size_t q,
-                              const cns_count_rule *rule, uint64_t registered,
+                              const cns_count_rule *rule, uint64_t registered, uint64_t ballots,
                               cns_count_result **res, cns_diag *diag)
 {
     const cns_question *question = cns_election_question(e, q);
@@ -43,6 +43,8 @@ static cns_err count_question(const cns_election *e, const cns_result *result, s
     cns_err err = cns_count_input_from_totals(
         source, question->question, (const char *const *)question->answers, question->n_answers,
         result->counts[q] + first, first ? &result->counts[q][0] : NULL, registered, &in, diag);
+    if (err == CNS_OK && question->max > 1 && ballots > 0) /* marks, not voters */
+        err = cns_count_input_set_ballots(in, ballots, diag);
     if (err == CNS_OK)
         err = cns_count_run(rule, in, res, diag);
     cns_count_input_free(in);
@@ -70,6 +72,13 @@ static cns_err outcome_new(cns_outcome **out, const cns_election *e)
 cns_err cns_outcome_derive(cns_outcome **out, const cns_election *election,
                            const cns_result *result, uint64_t registered, cns_diag *diag)
 {
+    return cns_outcome_derive_counted(out, election, result, registered, 0, diag);
+}
+
+cns_err cns_outcome_derive_counted(cns_outcome **out, const cns_election *election,
+                                   const cns_result *result, uint64_t registered, uint64_t ballots,
+                                   cns_diag *diag)
+{
     cns_outcome *o = NULL;
     if (out == NULL || election == NULL || result == NULL)
         return cns_diag_set(diag, CNS_ERR_INVALID, "outcome: no election or no result");
@@ -83,7 +92,8 @@ cns_err cns_outcome_derive(cns_outcome **out, const cns_election *election,
         const cns_count_rule *rule = cns_election_rule(election, q);
         if (rule == NULL)
             continue;
-        err = count_question(election, result, q, rule, registered, &o->counts[o->n], diag);
+        err =
+            count_question(election, result, q, rule, registered, ballots, &o->counts[o->n], diag);
         if (err == CNS_OK)
             o->questions[o->n++] = q;
     }
