@@ -26,4 +26,4 @@ bench-web: deps
 
 demo-web: deps
 	@$(MAKE) --no-print-directory all web build/bench/load
-	@WEB_DEMO=1 scripts/demo build/consulta build/bench/load
+	@WEB_DEMO=1 VOTERS=$${VOTERS:-50} scripts/demo build/consulta build/bench/load
