@@ -21,6 +21,7 @@ int cmd_tally(int argc, char **argv);
 int cmd_result(int argc, char **argv);
 /* voters and trustees (cmd_vote.c, cmd_decrypt.c) */
 int cmd_ballot(int argc, char **argv);
+int cmd_audit_ballot(int argc, char **argv); /* cmd_audit.c */
 int cmd_decrypt(int argc, char **argv);
 /* everyone (cmd_verify.c, cmd_count.c) */
 int cmd_verify(int argc, char **argv);

@@ -19,6 +19,7 @@ static const struct command commands[] = {
     {"election-make", cmd_election_make, "make election.json from a template and the trustees"},
     {"archive-init", cmd_archive_init, "start the public board (UUID.bel)"},
     {"ballot", cmd_ballot, "encrypt a voter's choices into a ballot"},
+    {"audit-ballot", cmd_audit_ballot, "check a ballot's Benaloh audit record (cast-as-intended)"},
     {"cast", cmd_cast, "cast ballots on the board"},
     {"close", cmd_close, "close the ballot box"},
     {"tally", cmd_tally, "publish the encrypted tally"},

@@ -14,6 +14,7 @@
 #include "consulta/election.h"
 #include "consulta/error.h"
 #include "consulta/group.h"
+#include "consulta/limits.h"
 
 typedef struct cns_ballot cns_ballot;
 
@@ -55,6 +56,57 @@ void cns_choices_free(cns_choices *choices);
 CNS_NODISCARD cns_err cns_ballot_make(char **json, size_t *len, const cns_election *election,
                                       const cns_scalar *credential_secret,
                                       const cns_choices *choices, cns_diag *diag);
+
+/* ---- the Benaloh audit (cast-as-intended) ---------------------------------------------------- */
+
+/*
+ * Progress while a ballot is made: done of total steps (one per ciphertext,
+ * then one per question's overall proofs); called on the making thread.
+ */
+typedef void cns_ballot_progress(void *ctx, size_t done, size_t total);
+
+/* Longest audit record accepted (bytes): the ballot, escaped, plus choices and randomness. */
+#define CNS_BALLOT_AUDIT_MAX_BYTES (3 * CNS_MAX_BALLOT_BYTES)
+
+/*
+ * Make a ballot as cns_ballot_make does, and its Benaloh audit record: the
+ * JSON object {"ballot":"<the ballot text>","choices":[[0,1,…],…],
+ * "randomness":[["<r>",…],…]}, with choices as cns_choices_parse reads them
+ * and, in the same shape, the decimal nonce r of each ciphertext (its
+ * encryption is (g^r, y^r·g^m)). progress may be NULL.
+ * OUT: *json, *len as cns_ballot_make; *audit (malloc'd, NUL terminated, no
+ * newline), *audit_len. The record reveals the vote: a ballot whose record is
+ * shown must never be cast, and a record not shown is wiped (sodium_memzero)
+ * before it is freed. On error both outputs are NULL.
+ * Errors: those of cns_ballot_make.
+ * CT: as cns_ballot_make; the record is written in constant time in the
+ * choices and nonces, except for the lengths of the nonces' decimal texts.
+ */
+CNS_NODISCARD cns_err cns_ballot_make_audit(char **json, size_t *len, char **audit,
+                                            size_t *audit_len, const cns_election *election,
+                                            const cns_scalar *credential_secret,
+                                            const cns_choices *choices,
+                                            cns_ballot_progress *progress, void *ctx,
+                                            cns_diag *diag);
+
+/*
+ * Check a Benaloh audit record (audit: len bytes, borrowed, at most
+ * CNS_BALLOT_AUDIT_MAX_BYTES) against the election: parse it strictly
+ * (exactly the fields "ballot", "choices", "randomness"; the ballot parsed as
+ * cns_ballot_parse does, so it must be for this election), recompute every
+ * ciphertext from its choice and randomness through the group interface and
+ * compare it with the ballot's, then check every proof of the ballot
+ * (cns_ballot_verify). The first failure is reported, e.g.
+ * "audit record: question 2, answer 3: the ballot's ciphertext is not the
+ * encryption of 1 with this randomness" (for a question allowing blank, its
+ * first value is named "blank flag").
+ * Errors: CNS_ERR_LIMIT (too long), CNS_ERR_DECODE (not JSON, wrong shape or
+ * field, bad scalar text, ballot that does not parse), CNS_ERR_INVALID
+ * (ballot for another election), CNS_ERR_VERIFY (a ciphertext differs, a
+ * proof fails), CNS_ERR_NOMEM.
+ */
+CNS_NODISCARD cns_err cns_ballot_audit_check(const cns_election *election, const char *audit,
+                                             size_t len, cns_diag *diag);
 
 /*
  * Parse one ballot (len bytes, no newline): JSON shape, every element in the

@@ -74,4 +74,15 @@ void cns_branches_blank(const cns_group *group, cns_branch branches[2], const cn
 /* OUT: the product of the answer's ciphertexts for the answers proper (not the blank flag). */
 void cns_answer_sum(const cns_group *group, cns_ciphertext *sum, const cns_answer *answer);
 
+/*
+ * cns_ballot_make, and also (unless keep is NULL) each ciphertext's nonce in
+ * keep (choices->total scalars, in the order of choices->values; secret: the
+ * caller wipes them), reporting progress to fn (may be NULL).
+ * CT: as cns_ballot_make.
+ */
+CNS_NODISCARD cns_err cns_ballot_make_nonces(char **json, size_t *len, const cns_election *election,
+                                             const cns_scalar *credential_secret,
+                                             const cns_choices *choices, cns_scalar *keep,
+                                             cns_ballot_progress *fn, void *ctx, cns_diag *diag);
+
 #endif

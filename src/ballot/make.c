@@ -13,9 +13,27 @@ typedef struct nonces {
     cns_scalar sum;                    /* Σ r over the answers proper */
 } nonces;
 
-/* Encrypt each value of one answer and prove it is 0 or 1. CT in the values. */
+/* Progress reports while a ballot is made: one step per ciphertext, one per question. */
+typedef struct progress {
+    cns_ballot_progress *fn;
+    void *ctx;
+    size_t done, total;
+} progress;
+
+static void step(progress *p)
+{
+    p->done++;
+    if (p->fn != NULL)
+        p->fn(p->ctx, p->done, p->total);
+}
+
+/*
+ * Encrypt each value of one answer and prove it is 0 or 1; copy each
+ * ciphertext's nonce to keep[j] unless keep is NULL. CT in the values.
+ */
 static void encrypt_answer(const cns_election *election, cns_answer *a, nonces *n,
-                           const unsigned char *values, const cns_elt *credential)
+                           const unsigned char *values, const cns_elt *credential, cns_scalar *keep,
+                           progress *p)
 {
     const cns_group *group = cns_election_group(election);
     const cns_elt *y = cns_election_public_key(election);
@@ -34,6 +52,9 @@ static void encrypt_answer(const cns_election *election, cns_answer *a, nonces *
         cns_ballot_fs_individual(&fs, election, credential, &a->choices[j]);
         cns_branches_individual(group, branches, &a->choices[j]);
         cns_disj_prove(group, a->individual[j], y, branches, 2, values[j], &n->r[j], &fs);
+        if (keep != NULL)
+            keep[j] = n->r[j];
+        step(p);
     }
     sodium_memzero(&m, sizeof m);
 }
@@ -106,9 +127,9 @@ static size_t branch_room(const cns_election *election)
     return most;
 }
 
-cns_err cns_ballot_make(char **json, size_t *len, const cns_election *election,
-                        const cns_scalar *credential_secret, const cns_choices *choices,
-                        cns_diag *diag)
+cns_err cns_ballot_make_nonces(char **json, size_t *len, const cns_election *election,
+                               const cns_scalar *credential_secret, const cns_choices *choices,
+                               cns_scalar *keep, cns_ballot_progress *fn, void *ctx, cns_diag *diag)
 {
     const cns_group *group = cns_election_group(election);
     cns_ballot *b = NULL;
@@ -116,6 +137,7 @@ cns_err cns_ballot_make(char **json, size_t *len, const cns_election *election,
     cns_branch *branches = NULL;
     cns_buf buf;
     size_t at = 0;
+    progress p = {fn, ctx, 0, choices->total + cns_election_question_count(election)};
 
     *json = NULL;
     cns_buf_init(&buf, CNS_MAX_BALLOT_BYTES);
@@ -132,9 +154,11 @@ cns_err cns_ballot_make(char **json, size_t *len, const cns_election *election,
     cns_group_pow_g(group, &b->credential, credential_secret);
     for (size_t i = 0; i < b->n_answers; i++) {
         const cns_question *q = cns_election_question(election, i);
-        encrypt_answer(election, &b->answers[i], n, choices->values + at, &b->credential);
+        encrypt_answer(election, &b->answers[i], n, choices->values + at, &b->credential,
+                       keep != NULL ? keep + at : NULL, &p);
         prove_answer(election, q, &b->answers[i], n, choices->values + at, &b->credential,
                      branches);
+        step(&p);
         at += b->answers[i].width;
     }
     err = sign(b, election, credential_secret);
@@ -150,4 +174,12 @@ done:
     cns_ballot_free(b);
     cns_buf_free(&buf);
     return err;
+}
+
+cns_err cns_ballot_make(char **json, size_t *len, const cns_election *election,
+                        const cns_scalar *credential_secret, const cns_choices *choices,
+                        cns_diag *diag)
+{
+    return cns_ballot_make_nonces(json, len, election, credential_secret, choices, NULL, NULL, NULL,
+                                  diag);
 }

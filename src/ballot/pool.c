@@ -1,5 +1,24 @@
-/* The verification pool (pool.h): one job at a time, handed out index by index. */
+/*
+ * The verification pool (pool.h): one job at a time, handed out index by
+ * index. Built with CNS_NO_THREADS (WebAssembly, where there are no threads),
+ * every job runs on the caller.
+ */
 #include "ballot/pool.h"
+
+#ifdef CNS_NO_THREADS
+
+size_t cns_pool_threads(void)
+{
+    return 1;
+}
+
+void cns_pool_run(void (*fn)(void *ctx, size_t i), void *ctx, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        fn(ctx, i);
+}
+
+#else
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -115,3 +134,5 @@ void cns_pool_run(void (*fn)(void *ctx, size_t i), void *ctx, size_t n)
     pthread_mutex_unlock(&pool.lock);
     pthread_mutex_unlock(&pool.busy);
 }
+
+#endif

@@ -42,6 +42,12 @@ static bool reserve(cns_buf *buf, size_t extra)
     return true;
 }
 
+cns_err cns_buf_reserve(cns_buf *buf, size_t extra)
+{
+    reserve(buf, extra);
+    return buf->err;
+}
+
 void cns_buf_put(cns_buf *buf, const void *bytes, size_t len)
 {
     if (!reserve(buf, len))

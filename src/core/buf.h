@@ -22,6 +22,13 @@ typedef struct cns_buf {
 /* An empty buffer that refuses to grow beyond max bytes. Allocates nothing yet. */
 void cns_buf_init(cns_buf *buf, size_t max);
 
+/*
+ * Make room for extra more bytes at once, so that writing them never moves
+ * the content (a buffer that will hold secrets reserves first: a realloc
+ * would leave a copy behind). Records and returns the error, as appends do.
+ */
+cns_err cns_buf_reserve(cns_buf *buf, size_t extra);
+
 /* Append len bytes (copied). On failure the buffer keeps its content and records the error. */
 void cns_buf_put(cns_buf *buf, const void *bytes, size_t len);
 

@@ -2,8 +2,8 @@
  * libsodium's edwards25519 points in memory: the functions libsodium 1.0.18
  * uses itself for crypto_core_ed25519_* and crypto_core_ristretto255_*
  * (private/ed25519_ref10.h of that release, with 51-bit limbs on 64-bit
- * targets). They are global symbols of libsodium.a but not exported by
- * libsodium.so, so consulta links libsodium statically (Makefile).
+ * targets and 25.5-bit limbs in WebAssembly). They are global symbols of libsodium.a but not
+ * exported by libsodium.so, so consulta links libsodium statically (Makefile).
  *
  * Why: the public API takes and returns encoded points, so each addition
  * costs a decoding and an encoding (two field inversions, ~15 µs); kept in
@@ -27,11 +27,15 @@
 #if SODIUM_LIBRARY_VERSION_MAJOR != 10 || SODIUM_LIBRARY_VERSION_MINOR != 3
 #error "src/group/ge25519.h declares libsodium 1.0.18's internal point functions"
 #endif
-#if !defined(__SIZEOF_INT128__)
+#if defined(__EMSCRIPTEN__)
+/* libsodium 1.0.18's configure refuses 128-bit arithmetic under emscripten:
+ * its WebAssembly build uses ten 25.5-bit limbs (fe_25_5). */
+typedef int32_t fe25519[10];
+#elif defined(__SIZEOF_INT128__)
+typedef uint64_t fe25519[5];
+#else
 #error "libsodium uses 51-bit limbs (fe_51) only where the compiler has 128-bit integers"
 #endif
-
-typedef uint64_t fe25519[5];
 
 /* (X:Y:Z) with x = X/Z, y = Y/Z */
 typedef struct {

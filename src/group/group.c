@@ -4,21 +4,20 @@
  */
 #include <string.h>
 
-#include <gmp.h>
 #include <sodium.h>
 
 #include "group/internal.h"
 #include "group/text.h"
 
-_Static_assert(GMP_NAIL_BITS == 0 && CNS_SCALAR_BYTES % sizeof(mp_limb_t) == 0, "GMP limbs");
-
-#define SCALAR_LIMBS      (CNS_SCALAR_BYTES / sizeof(mp_limb_t))
-#define SCALAR_DIGITS_MAX 78 /* 2^256 < 10^78 */
+#define SCALAR_DIGITS_MAX CNS_TEXT_SCALAR_DIGITS
 
 const cns_group *cns_group_by_name(const char *name)
 {
-    static const cns_group *const groups[] = {&cns_group_ff2048, &cns_group_ed25519,
-                                              &cns_group_ristretto255};
+    static const cns_group *const groups[] = {
+#ifndef CNS_NO_FF2048
+        &cns_group_ff2048,
+#endif
+        &cns_group_ed25519, &cns_group_ristretto255};
     if (name == NULL)
         return NULL;
     for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++) {
@@ -109,67 +108,51 @@ void cns_group_order(const cns_group *group, unsigned char out[CNS_SCALAR_BYTES]
     group->order(out);
 }
 
-static void limbs_from_le(mp_limb_t x[SCALAR_LIMBS], const unsigned char le[CNS_SCALAR_BYTES])
+/* CT: the borrow of a − b over 32 little-endian bytes (1 if a < b), without branches. */
+static unsigned borrow_le(const unsigned char a[CNS_SCALAR_BYTES],
+                          const unsigned char b[CNS_SCALAR_BYTES])
 {
-    for (size_t i = 0; i < SCALAR_LIMBS; i++) {
-        x[i] = 0;
-        for (size_t j = sizeof(mp_limb_t); j-- > 0;)
-            x[i] = x[i] << 8 | le[i * sizeof(mp_limb_t) + j];
-    }
-}
-
-static void limbs_to_le(unsigned char le[CNS_SCALAR_BYTES], const mp_limb_t x[SCALAR_LIMBS])
-{
+    unsigned borrow = 0;
     for (size_t i = 0; i < CNS_SCALAR_BYTES; i++)
-        le[i] = (unsigned char)(x[i / sizeof(mp_limb_t)] >> (8 * (i % sizeof(mp_limb_t))));
+        borrow = ((unsigned)a[i] - b[i] - borrow) >> 8 & 1u;
+    return borrow;
 }
 
 /*
  * CT: digits are parsed and compared with q without branching on their value
- * (mpn_set_str's basecase, a borrow for the comparison); the length of the
- * text is public. Temporaries are wiped: the text may be a private key.
+ * (src/group/text.c; a borrow for the comparison); the length of the text is
+ * public. Temporaries are wiped: the text may be a private key.
  */
 cns_err cns_scalar_from_text(const cns_group *group, cns_scalar *out, const char *text, size_t len)
 {
-    unsigned char digits[SCALAR_DIGITS_MAX], q_le[CNS_SCALAR_BYTES];
-    mp_limb_t v[SCALAR_LIMBS + 2] = {0}, q[SCALAR_LIMBS], t[SCALAR_LIMBS], high;
+    unsigned char digits[SCALAR_DIGITS_MAX], v[CNS_SCALAR_BYTES], q[CNS_SCALAR_BYTES];
     cns_err err = CNS_ERR_DECODE;
 
     if (len > SCALAR_DIGITS_MAX || !cns_text_decimal(digits, text, len))
         goto done;
-    mpn_set_str(v, digits, len, 10);
-    group->order(q_le);
-    limbs_from_le(q, q_le);
-    /* v < q iff v fits in SCALAR_LIMBS limbs and v − q borrows */
-    high = v[SCALAR_LIMBS] | v[SCALAR_LIMBS + 1];
-    if ((high != 0) | (mpn_sub_n(t, v, q, SCALAR_LIMBS) == 0))
+    bool fits = cns_text_decimal_to_le(v, digits, len);
+    group->order(q);
+    /* v < q iff v fits in 256 bits and v − q borrows */
+    if (!(fits & (borrow_le(v, q) == 1)))
         goto done;
-    limbs_to_le(out->le, v);
+    memcpy(out->le, v, sizeof v);
     err = CNS_OK;
 done:
     sodium_memzero(digits, sizeof digits);
     sodium_memzero(v, sizeof v);
-    sodium_memzero(t, sizeof t);
     return err;
 }
 
-/* CT: the length of the text shows (leading zero limbs and digits are skipped). */
+/* CT: the length of the text shows (leading zero digits are skipped). */
 size_t cns_scalar_to_text(const cns_group *group, char *out, size_t cap, const cns_scalar *k)
 {
-    unsigned char digits[SCALAR_DIGITS_MAX + 1]; /* mpn_get_str: 2^256 − 1, plus one */
-    mp_limb_t v[SCALAR_LIMBS];
-    mp_size_t n = SCALAR_LIMBS;
-    size_t ndigits = 0, len;
+    unsigned char digits[SCALAR_DIGITS_MAX];
+    size_t len;
 
     (void)group;
-    limbs_from_le(v, k->le);
-    while (n > 0 && v[n - 1] == 0)
-        n--;
-    if (n > 0)
-        ndigits = mpn_get_str(digits, 10, v, n);
-    len = cns_text_put_decimal(out, cap, digits, ndigits);
+    cns_text_le_to_decimal(digits, k->le);
+    len = cns_text_put_decimal(out, cap, digits, SCALAR_DIGITS_MAX);
     sodium_memzero(digits, sizeof digits);
-    sodium_memzero(v, sizeof v);
     return len;
 }
 

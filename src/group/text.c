@@ -1,7 +1,10 @@
 /* Strict decimal and hex text forms of the group module (text.h). */
 #include "group/text.h"
 
+#include <stdint.h>
 #include <string.h>
+
+#include <sodium.h>
 
 bool cns_text_decimal(unsigned char *digits, const char *text, size_t len)
 {
@@ -16,6 +19,47 @@ bool cns_text_decimal(unsigned char *digits, const char *text, size_t len)
             digits[i] = (unsigned char)d;
     }
     return bad == 0;
+}
+
+/* 256 bits as 32-bit words, least significant first, plus one word of overflow. */
+#define WORDS 8
+
+bool cns_text_decimal_to_le(unsigned char out[32], const unsigned char *digits, size_t n)
+{
+    uint32_t v[WORDS] = {0}, over = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        uint64_t carry = digits[i];
+        for (size_t k = 0; k < WORDS; k++) {
+            uint64_t t = (uint64_t)v[k] * 10 + carry;
+            v[k] = (uint32_t)t;
+            carry = t >> 32;
+        }
+        over |= (uint32_t)carry; /* the first step past 2^256 carries out */
+    }
+    for (size_t i = 0; i < 32; i++)
+        out[i] = (unsigned char)(v[i / 4] >> (8 * (i % 4)));
+    sodium_memzero(v, sizeof v);
+    return over == 0;
+}
+
+void cns_text_le_to_decimal(unsigned char digits[CNS_TEXT_SCALAR_DIGITS],
+                            const unsigned char le[32])
+{
+    uint32_t v[WORDS] = {0};
+
+    for (size_t i = 0; i < 32; i++)
+        v[i / 4] |= (uint32_t)le[i] << (8 * (i % 4));
+    for (size_t d = CNS_TEXT_SCALAR_DIGITS; d-- > 0;) {
+        uint64_t rem = 0;
+        for (size_t k = WORDS; k-- > 0;) {
+            uint64_t cur = rem << 32 | v[k];
+            v[k] = (uint32_t)(cur / 10);
+            rem = cur % 10;
+        }
+        digits[d] = (unsigned char)rem;
+    }
+    sodium_memzero(v, sizeof v);
 }
 
 static size_t put_nothing(char *out, size_t cap)

@@ -25,6 +25,26 @@ bool cns_text_decimal(unsigned char *digits, const char *text, size_t len);
  */
 size_t cns_text_put_decimal(char *out, size_t cap, const unsigned char *digits, size_t n);
 
+/* Decimal digits of the largest scalar (2^256 − 1 < 10^78). */
+#define CNS_TEXT_SCALAR_DIGITS 78
+
+/*
+ * The value of n ≤ CNS_TEXT_SCALAR_DIGITS digit values (0–9, most significant
+ * first, as cns_text_decimal writes them) as 32 little-endian bytes. Returns
+ * false (out still written, low 256 bits) if the value is 2^256 or more.
+ * CT: no branch or index on the digits; n is public.
+ */
+bool cns_text_decimal_to_le(unsigned char out[32], const unsigned char *digits, size_t n);
+
+/*
+ * OUT: the CNS_TEXT_SCALAR_DIGITS decimal digit values of the 256-bit
+ * little-endian number le, most significant first, with leading zeros (the
+ * input cns_text_put_decimal takes).
+ * CT: no branch or index on the value.
+ */
+void cns_text_le_to_decimal(unsigned char digits[CNS_TEXT_SCALAR_DIGITS],
+                            const unsigned char le[32]);
+
 /*
  * Parse exactly 64 lowercase hex digits into 32 bytes, first digit pair first.
  * Returns false (out undefined) on any other text.
