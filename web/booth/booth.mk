@@ -19,8 +19,8 @@ $(WEB_OUT)/booth/.stamp: $(BOOTH_FILES) web/booth/install.sh
 # Then every served file, the wasm core's too, precompressed (NAME.gz) for
 # clients that take gzip (consulta serve sends it: server/web.c).
 web-compress: web-booth $(if $(wildcard web/web.mk),web-core)
-	@find $(WEB_OUT) -type f ! -name '*.gz' ! -name '.*' -print0 | \
-	  while IFS= read -r -d '' f; do [ "$$f.gz" -nt "$$f" ] || gzip -9 -n -k -f "$$f"; done
+	@find $(WEB_OUT) -type f ! -name '*.gz' ! -name '*.br' ! -name '.*' -exec sh -c \
+	  'for f; do [ "$$f.gz" -nt "$$f" ] || gzip -9 -n -k -f "$$f"; done' sh {} +
 
 web-test-deps:
 	@cd tests/web && { [ -d node_modules/playwright-core ] && [ -d node_modules/axe-core ] || npm ci --no-audit --no-fund --silent; }
