@@ -201,10 +201,29 @@ async function ristretto(ctx) {
     const html = await p.evaluate(() => location.href + JSON.stringify(localStorage) + document.cookie + history.length);
     ok(!creds.some((c) => html.includes(c)), 'no credential in the URL, storage or cookies');
 
+    /* The ballot box closed while a voter was encrypting: the cast is refused, said in the voter's language. */
+    await vote(p, {
+      base: s.base,
+      lang: 'ay',
+      credential: creds[9],
+      answers: [[0], [0]],
+      noWait: true,
+      beforeCast: async () => {
+        eq((await L.req(`${s.base}/close`, 'POST', '', L.token(e, 'admin'))).status, 200, 'close while a voter encrypts');
+      },
+    });
+    await p.waitForFunction(() => !document.getElementById('msg').hidden, null, { timeout: 30000 });
+    ok((await p.locator('#msg').textContent()).startsWith(cat.ay.err_state), 'closed: err_state in Aymara');
+    await shot(p, 'closed-at-cast');
+    await p.goto(`${s.base}/vote`);
+    await p.waitForFunction(() => !document.getElementById('e-state').hidden);
+    eq(await p.locator('#b-start').isDisabled(), true, 'closed: the booth does not start');
+    await shot(p, 'closed-start');
+
     const v = run(['verify', s.base]);
     ok(/verif/i.test(v), 'consulta verify over HTTP');
-    const t = await tally(e, s);
-    eq(t.steps, [200, 200, 200, 200], 'close, tally, decrypt, result');
+    const t = await tally(e, s, { closed: true });
+    eq(t.steps, [200, 200, 200], 'tally, decrypt, result');
     eq(t.result, expected(counted.filter(Boolean), TEMPLATE.questions), 'the count is what the voters chose');
     run(['verify', s.base]);
     ok(true, 'consulta verify after the result');

@@ -179,7 +179,8 @@
     }
     $('loading').hidden = true;
     renderStart();
-    $('b-start').disabled = false;
+    /* A board that does not take ballots now: said on the start screen, and no booth. */
+    $('b-start').disabled = !!(head && ((head.state && head.state !== 'open') || head.ballots_closed));
   }
 
   function begin() {
