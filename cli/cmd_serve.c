@@ -18,7 +18,7 @@
 static const char serve_usage[] =
     "usage: consulta serve [--dir DIR] [--db CONNINFO]\n"
     "                      [--init [--tokens FILE] (--voters FILE [--codes N] [--codes-file FILE]\n"
-    "                              | --no-voter-auth)]\n"
+    "                              | --no-voter-auth) [--opens TIME] [--closes TIME]]\n"
     "                      [--listen ADDR] [--port N] [--port-file FILE] [--threads N]\n"
     "                      [--max-connections N] [--per-ip N] [--timeout SECONDS]\n"
     "\n"
@@ -42,12 +42,17 @@ static const char serve_usage[] =
     "gateway), keeping only their hashes. A ballot is then accepted only with a\n"
     "login, one of its unused codes and the credential bound to it. With\n"
     "--no-voter-auth the credential alone suffices: whoever holds the credentials\n"
-    "(the credential authority) can vote for any voter.\n";
+    "(the credential authority) can vote for any voter.\n"
+    "\n"
+    "--opens, --closes TIME (UTC, 2026-12-06T08:00:00Z or 2026-12-06T08:00Z, or Unix\n"
+    "seconds): ballots are refused before and after (the administrator still closes\n"
+    "the ballot box with POST …/close).\n";
 
 typedef struct serve_opts {
     const char *dir, *db, *tokens, *port_file;
     const char *voters, *codes_file;
     unsigned codes;
+    uint64_t opens, closes;
     bool init, no_voter_auth;
     http_config http;
 } serve_opts;
@@ -63,6 +68,23 @@ static bool number(const char *arg, uint64_t min, uint64_t max, unsigned *out)
     }
     *out = (unsigned)v;
     return true;
+}
+
+/* A date: 2026-12-06T08:00[:00]Z (UTC) or Unix seconds; false after printing why. */
+static bool date(const char *arg, uint64_t *out)
+{
+    struct tm tm = {0};
+    const char *end = strptime(arg, "%Y-%m-%dT%H:%M", &tm);
+    if (end != NULL && *end == ':')
+        end = strptime(end, ":%S", &tm);
+    if (end != NULL && strcmp(end, "Z") == 0 && tm.tm_year >= 70) {
+        *out = (uint64_t)timegm(&tm);
+        return true;
+    }
+    if (cli_parse_u64(arg, 1, 253402300799u, out))
+        return true;
+    cli_usage("serve", "%s: expected a UTC date 2026-12-06T08:00:00Z or Unix seconds", arg);
+    return false;
 }
 
 static int parse(int argc, char **argv, serve_opts *o)
@@ -82,6 +104,8 @@ static int parse(int argc, char **argv, serve_opts *o)
                                             {"codes", required_argument, NULL, 'C'},
                                             {"codes-file", required_argument, NULL, 'F'},
                                             {"no-voter-auth", no_argument, NULL, 'N'},
+                                            {"opens", required_argument, NULL, 'O'},
+                                            {"closes", required_argument, NULL, 'L'},
                                             {"help", no_argument, NULL, 'h'},
                                             {NULL, 0, NULL, 0}};
     int opt;
@@ -135,6 +159,10 @@ static int parse(int argc, char **argv, serve_opts *o)
         case 'N':
             o->no_voter_auth = true;
             break;
+        case 'O':
+        case 'L':
+            ok = date(optarg, opt == 'O' ? &o->opens : &o->closes);
+            break;
         case 'h':
             fputs(serve_usage, stdout);
             return -1;
@@ -147,6 +175,8 @@ static int parse(int argc, char **argv, serve_opts *o)
     if (optind != argc)
         return cli_usage("serve", "unexpected argument %s", argv[optind]);
     bool voter_opts = o->voters || o->codes || o->codes_file;
+    if (!o->init && (o->opens || o->closes))
+        return cli_usage("serve", "--opens and --closes go with --init");
     if (!o->init && (voter_opts || o->no_voter_auth))
         return cli_usage("serve", "--voters, --codes, --codes-file and --no-voter-auth go with "
                                   "--init");
@@ -192,7 +222,7 @@ static int init(const serve_opts *o, const char *db)
     const char *codes_out = o->codes_file
                                 ? o->codes_file
                                 : cli_path(codes_path, sizeof codes_path, o->dir, "codes.csv");
-    server_voters sv = {NULL, 0, o->codes ? o->codes : VOTERS_CODES_DEFAULT};
+    server_voters sv = {NULL, 0, o->codes ? o->codes : VOTERS_CODES_DEFAULT, o->opens, o->closes};
     if (c != NULL && o->voters != NULL) {
         voters = cli_read(o->voters, &lv, false); /* NULL: cli_read said why */
         sv.binding = voters;
@@ -204,9 +234,8 @@ static int init(const serve_opts *o, const char *db)
     } else if (ready && voters != NULL && access(codes_out, F_OK) == 0) {
         fprintf(stderr, "consulta serve: %s exists: codes are made once\n", codes_out);
     } else if (ready) {
-        cns_err err =
-            server_init_voters(db, e, le, t, lt, c, lc, voters ? &sv : NULL, (uint64_t)time(NULL),
-                               &tokens, &ltok, &codes, &lcodes, &diag);
+        cns_err err = server_init_voters(db, e, le, t, lt, c, lc, &sv, (uint64_t)time(NULL),
+                                         &tokens, &ltok, &codes, &lcodes, &diag);
         rc = err == CNS_OK ? write_tokens(out, tokens, ltok) : cli_fail("serve", err, &diag);
         if (rc == EXIT_OK && codes != NULL)
             rc = write_tokens(codes_out, codes, lcodes);

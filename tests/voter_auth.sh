@@ -18,7 +18,8 @@
 #  5. no login and no code in the export or in any public route;
 #  6. the BELENIOS-2048 export, its election carrying translations
 #     (election.json's "translations"), verifies with belenios-tool;
-#  7. an election without voter authentication: the warning, "auth":"none".
+#  7. an election without voter authentication: the warning, "auth":"none";
+#     opening and closing dates: "state" and 409 'state' before and after.
 set -u
 . "$(dirname "$0")/lib.sh"
 # The reference questions, with their texts in Spanish, Quechua, Aymara and English.
@@ -111,6 +112,7 @@ refused() {
     local before got after
     before=$(head_now)
     got=$(req POST /ballots "$4" "$5" "$6")
+    REFUSAL=$got
     after=$(head_now)
     if [ "${got%% *}" = "$2" ] && grep -qF -- "\"error\":\"$3\"" <<<"$got"; then pass; else fail "$1: got '${got:0:200}', expected $2 $3"; fi
     equal "$1: the board is unchanged" "$after" "$before"
@@ -282,6 +284,22 @@ without_codes() {
     equal "none: the retry stores nothing" "$(head_now)" "$before"
     ballot "$DIR" b "${LOGINS[1]}" '[[0,1,0],[0,1,0,0,0]]'
     ok "none: headers are ignored" /ballots "$DIR/b.ballot" someone 1234 '"tracker":"'
+
+    # dates: before the opening and after the closing, ballots are refused
+    status 2 "dates: a bad date" "$C" serve --init --dir "$DIR" --db "$T/x.sqlite" --no-voter-auth --opens 2026-13-01T00:00Z
+    says "expected a UTC date"
+    status 1 "dates: closing before opening" "$C" serve --init --dir "$DIR" --db "$T/x.sqlite" --tokens "$T/x.tokens" --no-voter-auth --opens 2030-01-02T00:00Z --closes 2030-01-01T00:00:00Z
+    says "voting must close after it opens"
+    check "dates: a scheduled election" "$C" serve --init --dir "$DIR" --db "$T/later.sqlite" --tokens "$T/later.tokens" --no-voter-auth --opens 2099-01-01T08:00Z
+    serve later "$T/later.sqlite"
+    grep -q '"state":"scheduled","opens":4070937600,"auth":"none"}' <<<"$(head_now)" && pass || fail "dates: head: $(head_now)"
+    refused "dates: before the opening" 409 state "$DIR/b.ballot" "" ""
+    grep -q 'voting opens at 2099-01-01T08:00:00Z' <<<"$REFUSAL" && pass || fail "dates: $REFUSAL"
+    check "dates: a closed election" "$C" serve --init --dir "$DIR" --db "$T/past.sqlite" --tokens "$T/past.tokens" --no-voter-auth --opens 1 --closes 1000
+    serve past "$T/past.sqlite"
+    grep -q '"state":"closed","opens":1,"closes":1000,"auth":"none"}' <<<"$(head_now)" && pass || fail "dates: head: $(head_now)"
+    refused "dates: after the closing" 409 state "$DIR/b.ballot" "" ""
+    grep -q 'voting closed at 1970-01-01T00:16:40Z' <<<"$REFUSAL" && pass || fail "dates: $REFUSAL"
 }
 
 voter_list
