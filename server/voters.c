@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <jansson.h>
 #include <sodium.h>
 
 #include "consulta/credential.h"
@@ -318,6 +319,71 @@ static cns_err keep_setting(void *ctx, const store_value *cols, size_t n, cns_di
     return CNS_OK;
 }
 
+/* Backfilling casts: the ballots appended by a server that kept no casts row. */
+typedef struct backfill {
+    store *st;
+    uint64_t last;
+    unsigned n;
+} backfill;
+
+static cns_err backfill_one(void *ctx, const store_ballot *b, cns_diag *diag)
+{
+    backfill *f = ctx;
+    json_t *root = json_loadb(b->content, b->len, 0, NULL);
+    const json_t *cred = json_object_get(root, "credential");
+    cns_err err = CNS_OK;
+    if (!json_is_string(cred)) {
+        err = cns_diag_set(diag, CNS_ERR_STORE, "entry %llu: a stored ballot has no credential",
+                           (unsigned long long)b->index);
+    } else {
+        store_value p[3] = {v_int((int64_t)b->index), v_blob(b->hash, CNS_HASH_BYTES),
+                            v_text(json_string_value(cred), json_string_length(cred))};
+        err = f->st->ops->sql(f->st,
+                              "INSERT INTO casts (entry, hash, credential, at) VALUES (?, ?, ?, "
+                              "NULL) ON CONFLICT (entry) DO NOTHING",
+                              p, 3, NULL, NULL, NULL, diag);
+    }
+    json_decref(root);
+    f->last = b->index;
+    f->n++;
+    return err;
+}
+
+static cns_err keep_u64(void *ctx, const store_value *cols, size_t n, cns_diag *diag)
+{
+    if (n != 1 || cols[0].type != STORE_INT)
+        return cns_diag_set(diag, CNS_ERR_STORE, "casts: malformed count");
+    *(uint64_t *)ctx = (uint64_t)cols[0].i;
+    return CNS_OK;
+}
+
+/*
+ * Every ballot on the board has its casts row: those appended before the
+ * server kept them (an older version) get one now, without arrival time.
+ */
+static cns_err backfill_casts(server *srv, cns_diag *diag)
+{
+    cns_board_summary s;
+    uint64_t rows = 0;
+    cns_board_summary_get(srv->board, &s);
+    cns_err err = srv->r->ops->sql(srv->r, "SELECT count(*) FROM casts", NULL, 0, keep_u64, &rows,
+                                   NULL, diag);
+    if (err != CNS_OK || rows >= s.ballots)
+        return err;
+    backfill f = {srv->w, 0, 0};
+    err = srv->w->ops->begin(srv->w, diag);
+    do {
+        f.n = 0;
+        if (err == CNS_OK)
+            err = srv->w->ops->ballots(srv->w, f.last, 1000, backfill_one, &f, diag);
+    } while (err == CNS_OK && f.n == 1000);
+    if (err == CNS_OK)
+        err = srv->w->ops->commit(srv->w, diag);
+    if (err != CNS_OK)
+        srv->w->ops->rollback(srv->w);
+    return err;
+}
+
 cns_err voters_open(server *srv, cns_diag *diag)
 {
     struct voters *v = calloc(1, sizeof *v);
@@ -329,6 +395,8 @@ cns_err voters_open(server *srv, cns_diag *diag)
     if (err == CNS_OK)
         err = srv->r->ops->sql(srv->r, "SELECT key, value FROM settings", NULL, 0, keep_setting, v,
                                NULL, diag);
+    if (err == CNS_OK)
+        err = backfill_casts(srv, diag);
     return err;
 }
 

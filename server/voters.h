@@ -20,7 +20,8 @@
  *
  * casts keeps, for every ballot appended by this server, its entry, hash
  * and credential and when it arrived: the tracker and credential lookups
- * and the safe retry read it.
+ * and the safe retry read it. A board whose ballots lack their rows (appended
+ * by an older server) gets them back when a server opens it.
  */
 #ifndef CONSULTA_SERVER_VOTERS_H
 #define CONSULTA_SERVER_VOTERS_H
