@@ -297,6 +297,12 @@ without_codes() {
     equal "none: the retry stores nothing" "$(head_now)" "$before"
     ballot "$DIR" b "${LOGINS[1]}" '[[0,1,0],[0,1,0,0,0]]'
     ok "none: headers are ignored" /ballots "$DIR/b.ballot" someone 1234 '"tracker":"'
+    local admin
+    admin=$(grep '^admin ' "$DIR/tokens.txt" | cut -d' ' -f2)
+    equal "none: close" "$(curl -s -X POST -H "Authorization: Bearer $admin" "$URL/close")" '{"done":"ballot box closed"}'
+    grep -q '"state":"closed","auth":"none"}' <<<"$(head_now)" && pass || fail "none: head after close: $(head_now)"
+    ballot "$DIR" c "${LOGINS[2]}" '[[0,1,0],[0,1,0,0,0]]'
+    refused "none: the ballot box is closed" 409 state "$DIR/c.ballot" "" ""
 
     # dates: before the opening and after the closing, ballots are refused
     status 2 "dates: a bad date" "$C" serve --init --dir "$DIR" --db "$T/x.sqlite" --no-voter-auth --opens 2026-13-01T00:00Z
