@@ -50,7 +50,7 @@ function run(args, opts = {}) {
  * one trustee, questions from `template` (a path or an object). Returns
  * {dir, uuid, creds: [private credential lines]}.
  */
-function election({ group = 'ristretto255', voters = 6, template, auth = false, codes = 3 } = {}) {
+function election({ group = 'ristretto255', voters = 6, template, auth = false, codes = 3, init = [] } = {}) {
   const dir = tmpdir(group.replace(/[^a-z0-9]/gi, ''));
   let tpl = template || path.join(TD, 'belenios-2.0-ff', 'questions.json');
   if (typeof tpl === 'object') {
@@ -71,8 +71,8 @@ function election({ group = 'ristretto255', voters = 6, template, auth = false, 
   fs.writeFileSync(path.join(dir, 'public_keys.jsons'), pub.map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join(''));
   run(['trustee', 'make', '--group', group, '--dir', dir]);
   run(['election-make', '--uuid', uuid, '--group', group, '--template', tpl, '--dir', dir]);
-  if (auth) run(['serve', '--init', '--dir', dir, '--voters', path.join(dir, 'bindings.csv'), '--codes', String(codes)]);
-  else run(['serve', '--init', '--dir', dir, '--no-voter-auth']);
+  if (auth) run(['serve', '--init', '--dir', dir, '--voters', path.join(dir, 'bindings.csv'), '--codes', String(codes), ...init]);
+  else run(['serve', '--init', '--dir', dir, '--no-voter-auth', ...init]);
   const creds = fs
     .readFileSync(path.join(dir, 'private_creds.txt'), 'utf8')
     .split('\n')

@@ -119,6 +119,20 @@ async function main() {
     await p.goto(`${s.base}/`);
     await p.waitForFunction(() => !document.getElementById('e-state').hidden);
     eq(await p.locator('#e-state').textContent(), cat.qu.err_closed, 'closed: the index says it too');
+    /* Not open yet: the opening date, in the voter's language, and no booth. */
+    const later = election({ voters: 2, init: ['--opens', '2030-01-02T08:00Z'] });
+    const s2 = await serve(later);
+    try {
+      await p.goto(`${s2.base}/vote`);
+      await p.getByRole('button', { name: 'English', exact: true }).click();
+      await p.waitForFunction(() => !document.getElementById('e-state').hidden);
+      ok(/^Voting opens on January 2, 2030/.test(await p.locator('#e-state').textContent()), `scheduled: ${await p.locator('#e-state').textContent()}`);
+      eq(await p.locator('#b-start').isDisabled(), true, 'scheduled: no booth');
+      await shot(p, 'pages-en-scheduled');
+    } finally {
+      await s2.stop();
+      fs.rmSync(later.dir, { recursive: true, force: true });
+    }
   } finally {
     await close();
     await s.stop();
