@@ -162,6 +162,7 @@ async function browser() {
     isMobile: true,
     hasTouch: true,
     locale: 'es-PE',
+    timezoneId: 'UTC',
   });
   const close = async () => {
     await ctx.close();
