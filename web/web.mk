@@ -45,7 +45,7 @@ WASM_SODIUM   := $(word 2,$(WASM_PREFIXES))
 WASM_GMP      := $(word 4,$(WASM_PREFIXES))
 WASM_NETTLE   := $(word 6,$(WASM_PREFIXES))
 WASM_JANSSON  := $(word 8,$(WASM_PREFIXES))
-WEB_CPPFLAGS  := -Iinclude -Isrc -MMD -MP -DCNS_NO_THREADS -I$(WASM_SODIUM)/include \
+WEB_CPPFLAGS  := -Iinclude -Isrc -I. -D_GNU_SOURCE -MMD -MP -DCNS_NO_THREADS -I$(WASM_SODIUM)/include \
                  -I$(WASM_NETTLE)/include -I$(WASM_JANSSON)/include
 WEB_CFLAGS    := -std=c17 $(WARN) $(WERROR) $(WEB_OPT)
 WEB_LIBS      := $(WASM_SODIUM)/lib/libsodium.a $(WASM_NETTLE)/lib/libnettle.a \

@@ -1,20 +1,5 @@
-/*
- * consulta's core for the voting booth, compiled to WebAssembly
- * (web/web.mk): the C functions web/core/worker.js calls. One election at a
- * time, one request at a time (a Web Worker is single-threaded).
- *
- * Calling convention: text arguments are (pointer, length) into the wasm
- * memory, written and then wiped and freed by the caller; each cw_* that can
- * fail returns 0 or 1 and then cw_error() names the failure for the page
- * ("election", "credential_format", "credential_checksum", "choices",
- * "audit", "nomem", "internal") and cw_message() says it in English.
- * Results stay readable through cw_result() until cw_clear() wipes them.
- *
- * Secrets: the credential's secret lives only inside cw_credential and
- * cw_encrypt and is wiped before they return; the ballot's randomness lives
- * only in the audit record, which cw_clear() wipes.
- */
-#include <stdbool.h>
+/* The booth's C API (web/core/api.h): the library's ballots for the page's worker. */ #include <
+    stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,16 +10,14 @@
 #include "consulta/base58.h"
 #include "consulta/credential.h"
 #include "consulta/election.h"
+#include "web/core/api.h"
 
 #define CORE_VERSION "consulta-core 1"
 
-/* Results of the last request, by cw_result's index. */
-enum { RESULT_PUBLIC_CREDENTIAL, RESULT_BALLOT, RESULT_TRACKER, RESULT_AUDIT, RESULTS };
-
-static struct {
+    static struct {
     cns_election *election;
-    char *result[RESULTS];
-    size_t result_len[RESULTS];
+    char *result[CW_RESULTS];
+    size_t result_len[CW_RESULTS];
     const char *error;
     cns_diag diag;
 } state;
@@ -42,7 +25,7 @@ static struct {
 EM_JS(void, cw_js_progress, (size_t done, size_t total), {
     if (Module.onProgress)
         Module.onProgress(done, total);
-});
+})
 
 static int fail(const char *error, cns_err err)
 {
@@ -105,13 +88,13 @@ EMSCRIPTEN_KEEPALIVE const char *cw_message(void)
 /* Result i of the last request (NUL-terminated, owned here), or "" if none. */
 EMSCRIPTEN_KEEPALIVE const char *cw_result(int i)
 {
-    return i >= 0 && i < RESULTS && state.result[i] != NULL ? state.result[i] : "";
+    return i >= 0 && i < CW_RESULTS && state.result[i] != NULL ? state.result[i] : "";
 }
 
 /* Wipe and forget every result (the audit record holds the randomness). */
 EMSCRIPTEN_KEEPALIVE void cw_clear(void)
 {
-    for (int i = 0; i < RESULTS; i++)
+    for (int i = 0; i < CW_RESULTS; i++)
         result_free(i);
 }
 
@@ -181,7 +164,7 @@ static int need_election(void)
 }
 
 /*
- * The public credential of a private one (result RESULT_PUBLIC_CREDENTIAL).
+ * The public credential of a private one (result CW_RESULT_PUBLIC_CREDENTIAL).
  * CT: constant time in the credential once its syntax is checked.
  */
 EMSCRIPTEN_KEEPALIVE int cw_credential(const char *cred, size_t len)
@@ -199,7 +182,7 @@ EMSCRIPTEN_KEEPALIVE int cw_credential(const char *cred, size_t len)
     if (err != CNS_OK)
         return fail_err(err, "credential_format");
     size_t n = cns_elt_to_text(group, text, sizeof text, &pub);
-    if (n == 0 || !result_set(RESULT_PUBLIC_CREDENTIAL, text, n))
+    if (n == 0 || !result_set(CW_RESULT_PUBLIC_CREDENTIAL, text, n))
         return fail_err(n == 0 ? CNS_ERR_INTERNAL : CNS_ERR_NOMEM, "internal");
     return 0;
 }
@@ -212,7 +195,7 @@ static void progress(void *ctx, size_t done, size_t total)
 
 /*
  * Encrypt choices (JSON, one array of 0/1 per question) with the credential:
- * results RESULT_BALLOT, RESULT_TRACKER and RESULT_AUDIT; progress goes to
+ * results CW_RESULT_BALLOT, CW_RESULT_TRACKER and CW_RESULT_AUDIT; progress goes to
  * Module.onProgress(done, total).
  * CT: as cns_ballot_make_audit; the credential's secret is wiped here.
  */
@@ -250,9 +233,9 @@ EMSCRIPTEN_KEEPALIVE int cw_encrypt(const char *cred, size_t cred_len, const cha
         goto done;
     }
     cns_ballot_tracker_of(ballot, ballot_len, tracker);
-    if (!result_set(RESULT_BALLOT, ballot, ballot_len) ||
-        !result_set(RESULT_TRACKER, tracker, strlen(tracker)) ||
-        !result_set(RESULT_AUDIT, audit, audit_len)) {
+    if (!result_set(CW_RESULT_BALLOT, ballot, ballot_len) ||
+        !result_set(CW_RESULT_TRACKER, tracker, strlen(tracker)) ||
+        !result_set(CW_RESULT_AUDIT, audit, audit_len)) {
         cw_clear();
         fail("nomem", CNS_ERR_NOMEM);
         goto done;
