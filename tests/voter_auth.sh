@@ -144,7 +144,7 @@ voter_list() {
     bad "a column twice" "line 1, column 'LOGIN': the column appears twice in the header" 'login,LOGIN\na,b\n'
     bad "no voter" "0 voters" 'login\n\n'
     status 2 "voter list and --count" "$C" credentials --uuid "$uuid" --voters "$dir/bad.csv" --count 3 --dir "$dir"
-    says "either --count or --voters"
+    says "--count and --voters exclude each other"
     printf 'x\n' >"$dir/w"
     status 2 "voter list and --weights" "$C" credentials --uuid "$uuid" --voters "$dir/bad.csv" --weights "$dir/w" --dir "$dir"
     says "weight column"
