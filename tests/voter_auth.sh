@@ -143,8 +143,13 @@ voter_list() {
     bad "an unclosed quote" "line 2: a quoted field is not closed" 'login,name\nana,"Ana\n'
     bad "a column twice" "line 1, column 'LOGIN': the column appears twice in the header" 'login,LOGIN\na,b\n'
     bad "no voter" "0 voters" 'login\n\n'
+    mkdir -p "$dir/semi"
+    printf 'Usuario;Nombre;Peso\r\n"ana";"Quispe; Ana";2\r\nbeto;"Beto, Mamani";1\r\n' >"$dir/semicolons.csv"
+    check "voter list with semicolons and Spanish column names" "$C" credentials --uuid "$uuid" --voters "$dir/semicolons.csv" --dir "$dir/semi"
+    equal "voter list with semicolons: logins" "$(cut -d' ' -f1 "$dir/semi/private_creds.txt" 2>/dev/null | tr '\n' ' ')" "ana beto "
+    equal "voter list with semicolons: weights" "$(grep -o ',[0-9][0-9]*"' "$dir/semi/public_creds.json" 2>/dev/null | sort | tr -d '\n')" ',1",2"'
     status 2 "voter list and --count" "$C" credentials --uuid "$uuid" --voters "$dir/bad.csv" --count 3 --dir "$dir"
-    says "either --count or --voters"
+    says "--count and --voters exclude each other"
     printf 'x\n' >"$dir/w"
     status 2 "voter list and --weights" "$C" credentials --uuid "$uuid" --voters "$dir/bad.csv" --weights "$dir/w" --dir "$dir"
     says "weight column"
