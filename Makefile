@@ -2,9 +2,9 @@
 #   make            build build/consulta
 #   make demo       install what is missing, build, run a whole consultation
 #   make check      install what is missing, build, run every test (ASan+UBSan)
+#   make web        the voting booth's files in build/web/ (the C core in WebAssembly)
 #   make fuzz       build the libFuzzer targets (clang-14) and fuzz each briefly
 #   make format     clang-format the tree
-#   make web        the voting booth's pages and core into build/web (web/booth/booth.mk)
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -84,6 +84,7 @@ test: $(TESTS) $(REPLAYS) $(B)/consulta $(B)/bench/load web web-test-deps
 	  $(sort $(filter-out tests/lib.sh,$(wildcard tests/*.sh)))
 
 check: deps
+	@$(MAKE) --no-print-directory web
 	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory SAN=1 test
 
@@ -91,6 +92,7 @@ check-long: deps
 	@$(MAKE) --no-print-directory SAN=1 test CNS_LONG=1
 
 demo: deps
+	@$(MAKE) --no-print-directory web
 	@$(MAKE) --no-print-directory all build/bench/load
 	@scripts/demo build/consulta build/bench/load
 
@@ -98,7 +100,7 @@ fuzz:
 	@$(MAKE) --no-print-directory -f fuzz/fuzz.mk
 
 format:
-	clang-format -i $(wildcard include/*/*.h src/*/*.[ch] cli/*.[ch] tests/*.[ch] fuzz/*.c server/*.[ch] bench/*.c)
+	clang-format -i $(wildcard include/*/*.h src/*/*.[ch] cli/*.[ch] tests/*.[ch] fuzz/*.c server/*.[ch] bench/*.c web/core/*.c)
 
 # po/consulta.pot from the sources; then msgmerge --update po/es.po po/consulta.pot
 pot:
@@ -106,11 +108,13 @@ pot:
 	  --package-name=consulta --package-version=$(VERSION) -o po/consulta.pot cli/*.c
 
 lint:
-	@clang-format --dry-run --Werror $(wildcard include/*/*.h src/*/*.[ch] cli/*.[ch] tests/*.[ch] fuzz/*.c server/*.[ch] bench/*.c)
+	@clang-format --dry-run --Werror $(wildcard include/*/*.h src/*/*.[ch] cli/*.[ch] tests/*.[ch] fuzz/*.c server/*.[ch] bench/*.c web/core/*.c)
 
 clean:
 	rm -rf build build-san build-ct build-fuzz
 
+# make web: the booth's WebAssembly core (web/web.mk), then its pages (web/booth/booth.mk)
+include web/web.mk
 include web/booth/booth.mk
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(SRV_OBJ:.o=.d) $(TESTS:=.d) $(REPLAYS:$(B)/fuzz/replay_%=$(B)/fuzz/%.d)

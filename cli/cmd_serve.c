@@ -19,7 +19,7 @@
 static const char serve_usage[] =
     "usage: consulta serve [--dir DIR] [--db CONNINFO]\n"
     "                      [--init [--tokens FILE] (--voters FILE [--codes N] [--codes-file FILE]\n"
-    "                              | --no-voter-auth)]\n"
+    "                              | --no-voter-auth) [--opens TIME] [--closes TIME]]\n"
     "                      [--listen ADDR] [--port N] [--port-file FILE] [--threads N]\n"
     "                      [--max-connections N] [--per-ip N] [--timeout SECONDS]\n"
     "                      [--web DIR]\n"
@@ -49,6 +49,10 @@ static const char serve_usage[] =
     "--no-voter-auth the credential alone suffices: whoever holds the credentials\n"
     "(the credential authority) can vote for any voter.\n"
     "\n"
+    "--opens, --closes TIME (UTC, 2026-12-06T08:00:00Z or 2026-12-06T08:00Z, or Unix\n"
+    "seconds): ballots are refused before and after (the administrator still closes\n"
+    "the ballot box with POST …/close).\n"
+    "\n"
     "The voting booth's pages (make web) are served from --web DIR (default: the\n"
     "folder web next to the consulta executable, i.e. build/web): /elections/UUID/,\n"
     "/elections/UUID/vote, /elections/UUID/find and /web/….\n"
@@ -65,6 +69,7 @@ typedef struct serve_opts {
     const char *dir, *db, *tokens, *port_file;
     const char *voters, *codes_file;
     unsigned codes;
+    uint64_t opens, closes;
     char web[4096]; /* the default web folder */
     bool init, no_voter_auth;
     http_config http;
@@ -98,6 +103,23 @@ static const char *default_web(char *buf, size_t cap)
     return buf;
 }
 
+/* A date: 2026-12-06T08:00[:00]Z (UTC) or Unix seconds; false after printing why. */
+static bool date(const char *arg, uint64_t *out)
+{
+    struct tm tm = {0};
+    const char *end = strptime(arg, "%Y-%m-%dT%H:%M", &tm);
+    if (end != NULL && *end == ':')
+        end = strptime(end, ":%S", &tm);
+    if (end != NULL && strcmp(end, "Z") == 0 && tm.tm_year >= 70) {
+        *out = (uint64_t)timegm(&tm);
+        return true;
+    }
+    if (cli_parse_u64(arg, 1, 253402300799u, out))
+        return true;
+    cli_usage("serve", "%s: expected a UTC date 2026-12-06T08:00:00Z or Unix seconds", arg);
+    return false;
+}
+
 static int parse(int argc, char **argv, serve_opts *o)
 {
     static const struct option options[] = {{"dir", required_argument, NULL, 'd'},
@@ -119,6 +141,8 @@ static int parse(int argc, char **argv, serve_opts *o)
                                             {"request-timeout", required_argument, NULL, 'r'},
                                             {"buffer-limit", required_argument, NULL, 'u'},
                                             {"max-revotes", required_argument, NULL, 'v'},
+                                            {"opens", required_argument, NULL, 'O'},
+                                            {"closes", required_argument, NULL, 'L'},
                                             {"help", no_argument, NULL, 'h'},
                                             {NULL, 0, NULL, 0}};
     int opt;
@@ -191,6 +215,10 @@ static int parse(int argc, char **argv, serve_opts *o)
         case 'v':
             ok = number(optarg, 0, 1000000, &o->revotes);
             break;
+        case 'O':
+        case 'L':
+            ok = date(optarg, opt == 'O' ? &o->opens : &o->closes);
+            break;
         case 'h':
             fputs(serve_usage, stdout);
             return -1;
@@ -203,6 +231,8 @@ static int parse(int argc, char **argv, serve_opts *o)
     if (optind != argc)
         return cli_usage("serve", "unexpected argument %s", argv[optind]);
     bool voter_opts = o->voters || o->codes || o->codes_file;
+    if (!o->init && (o->opens || o->closes))
+        return cli_usage("serve", "--opens and --closes go with --init");
     if (!o->init && (voter_opts || o->no_voter_auth))
         return cli_usage("serve", "--voters, --codes, --codes-file and --no-voter-auth go with "
                                   "--init");
@@ -300,7 +330,7 @@ static int init(const serve_opts *o, const char *db)
     const char *codes_out = o->codes_file
                                 ? o->codes_file
                                 : cli_path(codes_path, sizeof codes_path, o->dir, "codes.csv");
-    server_voters sv = {NULL, 0, o->codes ? o->codes : VOTERS_CODES_DEFAULT};
+    server_voters sv = {NULL, 0, o->codes ? o->codes : VOTERS_CODES_DEFAULT, o->opens, o->closes};
     if (c != NULL && o->voters != NULL) {
         voters = cli_read(o->voters, &lv, false); /* NULL: cli_read said why */
         sv.binding = voters;
@@ -312,9 +342,8 @@ static int init(const serve_opts *o, const char *db)
     } else if (ready && voters != NULL && access(codes_out, F_OK) == 0) {
         fprintf(stderr, "consulta serve: %s exists: codes are made once\n", codes_out);
     } else if (ready) {
-        cns_err err =
-            server_init_voters(db, e, le, t, lt, c, lc, voters ? &sv : NULL, (uint64_t)time(NULL),
-                               &tokens, &ltok, &codes, &lcodes, &diag);
+        cns_err err = server_init_voters(db, e, le, t, lt, c, lc, &sv, (uint64_t)time(NULL),
+                                         &tokens, &ltok, &codes, &lcodes, &diag);
         rc = err == CNS_OK ? write_tokens(out, tokens, ltok) : cli_fail("serve", err, &diag);
         if (rc == EXIT_OK && codes != NULL)
             rc = write_tokens(codes_out, codes, lcodes);

@@ -166,8 +166,12 @@ int cmd_credentials(int argc, char **argv)
             return cli_usage("credentials", "unknown option");
         }
     }
-    if (uuid == NULL || (count == 0) == (voters_path == NULL) || optind != argc)
-        return cli_usage("credentials", "--uuid and either --count or --voters are required");
+    if (count != 0 && voters_path != NULL)
+        return cli_usage("credentials", "--count and --voters exclude each other: one credential "
+                                        "per voter of the list");
+    if (uuid == NULL || (count == 0 && voters_path == NULL) || optind != argc)
+        return cli_usage("credentials", "--uuid and --count are required (or --voters FILE "
+                                        "instead of --count)");
     if (voters_path != NULL && weights_path != NULL)
         return cli_usage("credentials", "with --voters, weights go in the list's weight column");
     const cns_group *group = cns_group_by_name(group_name);

@@ -14,6 +14,8 @@ enum { COL_LOGIN, COL_NAME, COL_COMMUNITY, COL_WEIGHT, COL_OTHER };
 #define MAX_COLUMNS 64
 
 static const char *const column_names[] = {"login", "name", "community", "weight"};
+/* The same columns as a list in Spanish names them. */
+static const char *const column_aliases[] = {"usuario", "nombre", "comunidad", "peso"};
 
 /* A CSV reader over a NUL-terminated text, field by field. */
 typedef struct csv {
@@ -21,6 +23,7 @@ typedef struct csv {
     size_t line; /* the line the current record started on */
     size_t at_line;
     const char *path;
+    char sep; /* ',' or, as spreadsheets in Spanish write it, ';' */
 } csv;
 
 static int csv_error(const csv *c, const char *column, const char *fmt, ...)
@@ -69,10 +72,10 @@ static int csv_field(csv *c, char **field, bool *end_of_record)
             r++;
         if (*r == '\r' && r[1] == '\n')
             r++;
-        if (*r != ',' && *r != '\n' && *r != '\0')
+        if (*r != c->sep && *r != '\n' && *r != '\0')
             return csv_error(c, NULL, "%s", "text after a quoted field's closing quote");
     } else {
-        for (; *r != ',' && *r != '\n' && *r != '\0'; r++) {
+        for (; *r != c->sep && *r != '\n' && *r != '\0'; r++) {
             if (*r == '"')
                 return csv_error(c, NULL, "%s", "a quote inside an unquoted field");
             if (!(*r == '\r' && r[1] == '\n'))
@@ -81,7 +84,7 @@ static int csv_field(csv *c, char **field, bool *end_of_record)
         while (w > *field && (w[-1] == ' ' || w[-1] == '\t'))
             w--;
     }
-    *end_of_record = *r != ',';
+    *end_of_record = *r != c->sep;
     if (*r == '\n')
         c->at_line++;
     c->p = *r == '\0' ? r : r + 1;
@@ -104,6 +107,19 @@ static int csv_record(csv *c, char **fields, size_t *n)
     return EXIT_OK;
 }
 
+/* The separator: ';' when the header line has semicolons and no comma, else ','. */
+static char separator(const char *text)
+{
+    size_t commas = 0, semicolons = 0;
+    bool quoted = false;
+    for (; *text != '\0' && (quoted || *text != '\n'); text++) {
+        quoted = *text == '"' ? !quoted : quoted;
+        commas += !quoted && *text == ',';
+        semicolons += !quoted && *text == ';';
+    }
+    return semicolons > 0 && commas == 0 ? ';' : ',';
+}
+
 static bool blank_record(char **fields, size_t n)
 {
     return n == 1 && fields[0][0] == '\0';
@@ -120,7 +136,8 @@ static int read_header(csv *c, int *kind, size_t *n, int at[COL_OTHER])
     for (size_t i = 0; i < *n; i++) {
         kind[i] = COL_OTHER;
         for (int k = 0; k < COL_OTHER; k++)
-            if (strcasecmp(fields[i], column_names[k]) == 0)
+            if (strcasecmp(fields[i], column_names[k]) == 0 ||
+                strcasecmp(fields[i], column_aliases[k]) == 0)
                 kind[i] = k;
         if (kind[i] != COL_OTHER && at[kind[i]] >= 0)
             return csv_error(c, fields[i], "%s", "the column appears twice in the header");
@@ -198,7 +215,7 @@ int voter_list_read(const char *path, voter_list *out)
     char *text = cli_read(path, &len, false);
     if (text == NULL)
         return EXIT_REFUSED;
-    csv c = {text, 1, 1, path};
+    csv c = {text, 1, 1, path, ','};
     if (strlen(text) != len) {
         c.line = 1;
         csv_error(&c, NULL, "%s", "a NUL byte: not a text file");
@@ -206,6 +223,7 @@ int voter_list_read(const char *path, voter_list *out)
     }
     if (strncmp(c.p, "\xef\xbb\xbf", 3) == 0)
         c.p += 3;
+    c.sep = separator(c.p);
     if (read_header(&c, kind, &cols, at) != EXIT_OK)
         goto done;
     n = count_lines(c.p);

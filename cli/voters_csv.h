@@ -1,9 +1,12 @@
 /*
  * The voter list the credential authority is given (consulta credentials
  * --voters): a CSV file with a header naming its columns, in any order and
- * any case — login (required), name, community, weight (optional); other
+ * any case — login (required), name, community, weight (optional; or in
+ * Spanish usuario, nombre, comunidad, peso); other
  * columns are ignored with a note. RFC 4180 quoting, LF or CRLF, an optional
- * UTF-8 byte-order mark (as spreadsheets write it), blank lines skipped.
+ * UTF-8 byte-order mark (as spreadsheets write it), blank lines skipped;
+ * fields separated by commas, or by semicolons when the header has
+ * semicolons and no comma (spreadsheets set to Spanish write them so).
  * Errors name the line and the column.
  */
 #ifndef CONSULTA_CLI_VOTERS_CSV_H

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -185,10 +186,17 @@ void http_response_clear(http_response *resp)
 
 /* ---- reading the board ---- */
 
+/* The head's answer and the server whose dates it tells. */
+typedef struct head_ctx {
+    out o;
+    const server *srv;
+} head_ctx;
+
 static void head_json(const cns_board *board, void *ctx)
 {
-    out *o = ctx;
+    out *o = &((head_ctx *)ctx)->o;
     cns_board_summary s;
+    uint64_t opens, closes;
     char hex[CNS_HASH_HEX_BYTES];
     cns_board_summary_get(board, &s);
     cns_hash_to_hex(hex, s.head.hash);
@@ -208,24 +216,25 @@ static void head_json(const cns_board *board, void *ctx)
                s.ballots_closed ? "true" : "false", s.tallied ? "true" : "false",
                s.partial_decryptions, s.has_result ? "true" : "false");
     out_printf(o, "\"state\":\"%s\"",
-               s.has_result       ? "result"
-               : s.tallied        ? "tallied"
-               : s.ballots_closed ? "closed"
-                                  : "open");
+               voters_state(((head_ctx *)ctx)->srv, &s, (uint64_t)time(NULL), &opens, &closes));
+    if (opens)
+        out_printf(o, ",\"opens\":%" PRIu64, opens);
+    if (closes)
+        out_printf(o, ",\"closes\":%" PRIu64, closes);
 }
 
 static void get_head(server *srv, http_response *resp)
 {
-    out o = {0};
+    head_ctx h = {.srv = srv};
     cns_diag diag = {{0}};
-    cns_err err = server_read_board(srv, head_json, &o, &diag);
+    cns_err err = server_read_board(srv, head_json, &h, &diag);
     if (err != CNS_OK) {
-        free(o.p);
+        free(h.o.p);
         answer_err(resp, err, &diag);
         return;
     }
-    out_printf(&o, ",\"auth\":\"%s\"}", voters_mode(srv));
-    answer(resp, 200, &o);
+    out_printf(&h.o, ",\"auth\":\"%s\"}", voters_mode(srv));
+    answer(resp, 200, &h.o);
 }
 
 /* Parse the query "after=N&limit=M" (both optional, nothing else). */

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <jansson.h>
 #include <sodium.h>
 
 #include "consulta/credential.h"
@@ -16,6 +17,7 @@
 
 struct voters {
     bool required;
+    uint64_t opens, closes; /* 0: not set */
     cns_credential_list *credentials;
 };
 
@@ -219,6 +221,27 @@ static cns_err login_codes(store *st, const char *uuid, const binding_line *b, u
     return err;
 }
 
+/* The opening and closing dates, as decimal Unix times, when set. */
+static cns_err init_dates(store *st, const server_voters *v, cns_diag *diag)
+{
+    char text[2][24];
+    cns_err err = CNS_OK;
+    if (v->opens && v->closes && v->closes <= v->opens)
+        return cns_diag_set(diag, CNS_ERR_INVALID, "voting must close after it opens");
+    for (int k = 0; k < 2 && err == CNS_OK; k++) {
+        uint64_t t = k == 0 ? v->opens : v->closes;
+        if (t == 0)
+            continue;
+        snprintf(text[k], sizeof text[k], "%llu", (unsigned long long)t);
+        store_value p[1] = {v_text(text[k], strlen(text[k]))};
+        err = st->ops->sql(st,
+                           k == 0 ? "INSERT INTO settings (key, value) VALUES ('opens', ?)"
+                                  : "INSERT INTO settings (key, value) VALUES ('closes', ?)",
+                           p, 1, NULL, NULL, NULL, diag);
+    }
+    return err;
+}
+
 cns_err voters_init(store *st, const cns_election *election, const char *credentials,
                     size_t credentials_len, const server_voters *v, char **codes, size_t *codes_len,
                     cns_diag *diag)
@@ -234,6 +257,8 @@ cns_err voters_init(store *st, const cns_election *election, const char *credent
     *codes_len = 0;
     cns_err err = st->ops->sql(st, "INSERT INTO settings (key, value) VALUES ('auth', ?)", mode, 1,
                                NULL, NULL, NULL, diag);
+    if (err == CNS_OK && v != NULL)
+        err = init_dates(st, v, diag);
     if (err != CNS_OK || !on)
         return err;
     if (v->codes < 1 || v->codes > VOTERS_CODES_MAX)
@@ -276,12 +301,87 @@ cns_err voters_init(store *st, const cns_election *election, const char *credent
 
 /* ---- open ---- */
 
-static cns_err keep_mode(void *ctx, const store_value *cols, size_t n, cns_diag *diag)
+static cns_err keep_setting(void *ctx, const store_value *cols, size_t n, cns_diag *diag)
 {
-    (void)diag;
-    *(bool *)ctx = n == 1 && cols[0].type == STORE_TEXT && cols[0].len == 4 &&
-                   memcmp(cols[0].p, "code", 4) == 0;
+    struct voters *v = ctx;
+    char value[24];
+    if (n != 2 || cols[0].type != STORE_TEXT || cols[1].type != STORE_TEXT ||
+        cols[1].len >= sizeof value)
+        return cns_diag_set(diag, CNS_ERR_STORE, "a stored setting is malformed");
+    memcpy(value, cols[1].p, cols[1].len);
+    value[cols[1].len] = '\0';
+    if (cols[0].len == 4 && memcmp(cols[0].p, "auth", 4) == 0)
+        v->required = strcmp(value, "code") == 0;
+    else if (cols[0].len == 5 && memcmp(cols[0].p, "opens", 5) == 0)
+        v->opens = strtoull(value, NULL, 10);
+    else if (cols[0].len == 6 && memcmp(cols[0].p, "closes", 6) == 0)
+        v->closes = strtoull(value, NULL, 10);
     return CNS_OK;
+}
+
+/* Backfilling casts: the ballots appended by a server that kept no casts row. */
+typedef struct backfill {
+    store *st;
+    uint64_t last;
+    unsigned n;
+} backfill;
+
+static cns_err backfill_one(void *ctx, const store_ballot *b, cns_diag *diag)
+{
+    backfill *f = ctx;
+    json_t *root = json_loadb(b->content, b->len, 0, NULL);
+    const json_t *cred = json_object_get(root, "credential");
+    cns_err err = CNS_OK;
+    if (!json_is_string(cred)) {
+        err = cns_diag_set(diag, CNS_ERR_STORE, "entry %llu: a stored ballot has no credential",
+                           (unsigned long long)b->index);
+    } else {
+        store_value p[3] = {v_int((int64_t)b->index), v_blob(b->hash, CNS_HASH_BYTES),
+                            v_text(json_string_value(cred), json_string_length(cred))};
+        err = f->st->ops->sql(f->st,
+                              "INSERT INTO casts (entry, hash, credential, at) VALUES (?, ?, ?, "
+                              "NULL) ON CONFLICT (entry) DO NOTHING",
+                              p, 3, NULL, NULL, NULL, diag);
+    }
+    json_decref(root);
+    f->last = b->index;
+    f->n++;
+    return err;
+}
+
+static cns_err keep_u64(void *ctx, const store_value *cols, size_t n, cns_diag *diag)
+{
+    if (n != 1 || cols[0].type != STORE_INT)
+        return cns_diag_set(diag, CNS_ERR_STORE, "casts: malformed count");
+    *(uint64_t *)ctx = (uint64_t)cols[0].i;
+    return CNS_OK;
+}
+
+/*
+ * Every ballot on the board has its casts row: those appended before the
+ * server kept them (an older version) get one now, without arrival time.
+ */
+static cns_err backfill_casts(server *srv, cns_diag *diag)
+{
+    cns_board_summary s;
+    uint64_t rows = 0;
+    cns_board_summary_get(srv->board, &s);
+    cns_err err = srv->r->ops->sql(srv->r, "SELECT count(*) FROM casts", NULL, 0, keep_u64, &rows,
+                                   NULL, diag);
+    if (err != CNS_OK || rows >= s.ballots)
+        return err;
+    backfill f = {srv->w, 0, 0};
+    err = srv->w->ops->begin(srv->w, diag);
+    do {
+        f.n = 0;
+        if (err == CNS_OK)
+            err = srv->w->ops->ballots(srv->w, f.last, 1000, backfill_one, &f, diag);
+    } while (err == CNS_OK && f.n == 1000);
+    if (err == CNS_OK)
+        err = srv->w->ops->commit(srv->w, diag);
+    if (err != CNS_OK)
+        srv->w->ops->rollback(srv->w);
+    return err;
 }
 
 cns_err voters_open(server *srv, cns_diag *diag)
@@ -293,8 +393,10 @@ cns_err voters_open(server *srv, cns_diag *diag)
     cns_err err = cns_credential_list_parse(&v->credentials, cns_election_group(srv->election),
                                             srv->setup[2].bytes, srv->setup[2].len, 0, diag);
     if (err == CNS_OK)
-        err = srv->r->ops->sql(srv->r, "SELECT value FROM settings WHERE key = 'auth'", NULL, 0,
-                               keep_mode, &v->required, NULL, diag);
+        err = srv->r->ops->sql(srv->r, "SELECT key, value FROM settings", NULL, 0, keep_setting, v,
+                               NULL, diag);
+    if (err == CNS_OK)
+        err = backfill_casts(srv, diag);
     return err;
 }
 
@@ -310,6 +412,33 @@ void voters_free(server *srv)
 const char *voters_mode(const server *srv)
 {
     return srv->voters != NULL && srv->voters->required ? "code" : "none";
+}
+
+const char *voters_state(const server *srv, const cns_board_summary *s, uint64_t now,
+                         uint64_t *opens, uint64_t *closes)
+{
+    const struct voters *v = srv->voters;
+    *opens = v ? v->opens : 0;
+    *closes = v ? v->closes : 0;
+    if (s->has_result)
+        return "result";
+    if (s->tallied)
+        return "tallied";
+    if (s->ballots_closed || (*closes && now >= *closes))
+        return "closed";
+    if (*opens && now < *opens)
+        return "scheduled";
+    return "open";
+}
+
+/* A Unix time as 2026-12-05T08:00:00Z into out. */
+static const char *utc(char out[32], uint64_t t)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (gmtime_r(&tt, &tm) == NULL || strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        snprintf(out, 32, "%llu", (unsigned long long)t);
+    return out;
 }
 
 /* ---- casting ---- */
@@ -377,6 +506,17 @@ cns_err voters_check(server *srv, voter_auth *a, cns_diag *diag)
     char digits[VOTERS_CODE_DIGITS];
     code_match m = {.a = a};
     bool retry = false;
+    uint64_t now = (uint64_t)time(NULL);
+    char when[32];
+    char message[96];
+    if (srv->voters->opens && now < srv->voters->opens) {
+        snprintf(message, sizeof message, "voting opens at %s", utc(when, srv->voters->opens));
+        return refuse(a, "state", 409, diag, message);
+    }
+    if (srv->voters->closes && now >= srv->voters->closes) {
+        snprintf(message, sizeof message, "voting closed at %s", utc(when, srv->voters->closes));
+        return refuse(a, "state", 409, diag, message);
+    }
     if (!a->required) { /* a lost answer: this ballot may be on the board already */
         pthread_mutex_lock(&srv->read_mu);
         cns_err err = cast_before(srv->r, a, &a->retry, diag);

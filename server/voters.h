@@ -20,7 +20,8 @@
  *
  * casts keeps, for every ballot appended by this server, its entry, hash
  * and credential and when it arrived: the tracker and credential lookups
- * and the safe retry read it.
+ * and the safe retry read it. A board whose ballots lack their rows (appended
+ * by an older server) gets them back when a server opens it.
  */
 #ifndef CONSULTA_SERVER_VOTERS_H
 #define CONSULTA_SERVER_VOTERS_H
@@ -48,7 +49,8 @@ typedef struct ballot_job ballot_job;
 typedef struct server_voters {
     const char *binding; /* the binding file's text (CSV "login,public_credential"), or NULL */
     size_t binding_len;
-    unsigned codes; /* codes per login (1 … VOTERS_CODES_MAX) */
+    unsigned codes;         /* codes per login (1 … VOTERS_CODES_MAX) */
+    uint64_t opens, closes; /* Unix times voting opens and closes (0: not set) */
 } server_voters;
 
 /* One ballot's voter: the request's headers, then what the checks found. */
@@ -84,12 +86,22 @@ void voters_free(server *srv);
 /* "code" or "none". */
 const char *voters_mode(const server *srv);
 
+/*
+ * The election's phase at Unix time now for the board summary s:
+ * "scheduled" (before its opening date), "open", "closed" (EndBallots, or
+ * past its closing date), "tallied", "result". OUT: *opens, *closes (0 when
+ * not set).
+ */
+const char *voters_state(const server *srv, const cns_board_summary *s, uint64_t now,
+                         uint64_t *opens, uint64_t *closes);
+
 /* Start a ballot's voter_auth from the request's headers. */
 void voters_start(const server *srv, voter_auth *a, const char *login, const char *code);
 
 /*
- * Before the ballot is verified (no lock): the login and code, when the
- * election requires them. Refusals set a->refused and return CNS_ERR_INVALID.
+ * Before the ballot is verified (no lock): the dates ("state", 409), then
+ * the login and code when the election requires them. Refusals set
+ * a->refused and return CNS_ERR_INVALID.
  */
 CNS_NODISCARD cns_err voters_check(server *srv, voter_auth *a, cns_diag *diag);
 

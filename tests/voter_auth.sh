@@ -18,7 +18,8 @@
 #  5. no login and no code in the export or in any public route;
 #  6. the BELENIOS-2048 export, its election carrying translations
 #     (election.json's "translations"), verifies with belenios-tool;
-#  7. an election without voter authentication: the warning, "auth":"none".
+#  7. an election without voter authentication: the warning, "auth":"none";
+#     opening and closing dates: "state" and 409 'state' before and after.
 set -u
 . "$(dirname "$0")/lib.sh"
 # The reference questions, with their texts in Spanish, Quechua, Aymara and English.
@@ -79,6 +80,7 @@ serve() {
     local i
     rm -f "$T/$1.port"
     "$C" serve --db "$2" --port 0 --port-file "$T/$1.port" >>"$T/$1.log" 2>&1 &
+    SERVER_PID=$!
     PIDS+=($!)
     for ((i = 0; i < 600; i++)); do
         [ -s "$T/$1.port" ] && break
@@ -111,6 +113,7 @@ refused() {
     local before got after
     before=$(head_now)
     got=$(req POST /ballots "$4" "$5" "$6")
+    REFUSAL=$got
     after=$(head_now)
     if [ "${got%% *}" = "$2" ] && grep -qF -- "\"error\":\"$3\"" <<<"$got"; then pass; else fail "$1: got '${got:0:200}', expected $2 $3"; fi
     equal "$1: the board is unchanged" "$after" "$before"
@@ -140,8 +143,13 @@ voter_list() {
     bad "an unclosed quote" "line 2: a quoted field is not closed" 'login,name\nana,"Ana\n'
     bad "a column twice" "line 1, column 'LOGIN': the column appears twice in the header" 'login,LOGIN\na,b\n'
     bad "no voter" "0 voters" 'login\n\n'
+    mkdir -p "$dir/semi"
+    printf 'Usuario;Nombre;Peso\r\n"ana";"Quispe; Ana";2\r\nbeto;"Beto, Mamani";1\r\n' >"$dir/semicolons.csv"
+    check "voter list with semicolons and Spanish column names" "$C" credentials --uuid "$uuid" --voters "$dir/semicolons.csv" --dir "$dir/semi"
+    equal "voter list with semicolons: logins" "$(cut -d' ' -f1 "$dir/semi/private_creds.txt" 2>/dev/null | tr '\n' ' ')" "ana beto "
+    equal "voter list with semicolons: weights" "$(grep -o ',[0-9][0-9]*"' "$dir/semi/public_creds.json" 2>/dev/null | sort | tr -d '\n')" ',1",2"'
     status 2 "voter list and --count" "$C" credentials --uuid "$uuid" --voters "$dir/bad.csv" --count 3 --dir "$dir"
-    says "either --count or --voters"
+    says "--count and --voters exclude each other"
     printf 'x\n' >"$dir/w"
     status 2 "voter list and --weights" "$C" credentials --uuid "$uuid" --voters "$dir/bad.csv" --weights "$dir/w" --dir "$dir"
     says "weight column"
@@ -232,6 +240,18 @@ with_codes() {
     grep -q '^404 {"error":"notfound","message":"not a public credential' <<<"$(req GET "/credentials/$pk")" && pass || fail "$what: not a credential: $(req GET "/credentials/$pk")"
     grep -q '^400 {"error":"decode"' <<<"$(req GET /credentials/nonsense)" && pass || fail "$what: a bad credential"
 
+    # a board whose ballots have no casts rows (appended by an older server) gets them back
+    if [ "$what" = pg ]; then
+        local before_lookup
+        before_lookup=$(req GET "/ballots/$s2")
+        kill "$SERVER_PID" && wait "$SERVER_PID" 2>/dev/null
+        as_pg "$PGBIN/psql" -h "$PGDATA_DIR" -U consulta -d board -qc "DELETE FROM casts" >>"$T/log" 2>&1
+        equal "$what: casts emptied" "$(as_pg "$PGBIN/psql" -h "$PGDATA_DIR" -U consulta -d board -tAc "SELECT count(*) FROM casts")" 0
+        serve "$what" "$db"
+        equal "$what: lookups after the casts are rebuilt" "$(req GET "/ballots/$s2")" "$before_lookup"
+        equal "$what: a rebuilt credential lookup (no arrival time)" "$(req GET "/credentials/$pa")" '200 {"ballots":2,"last":null}'
+    fi
+
     # 5. no login and no code anywhere public
     mkdir -p "$DIR/export"
     check "$what: export" "$C" export --db "$db" --out "$DIR/export"
@@ -282,6 +302,28 @@ without_codes() {
     equal "none: the retry stores nothing" "$(head_now)" "$before"
     ballot "$DIR" b "${LOGINS[1]}" '[[0,1,0],[0,1,0,0,0]]'
     ok "none: headers are ignored" /ballots "$DIR/b.ballot" someone 1234 '"tracker":"'
+    local admin
+    admin=$(grep '^admin ' "$DIR/tokens.txt" | cut -d' ' -f2)
+    equal "none: close" "$(curl -s -X POST -H "Authorization: Bearer $admin" "$URL/close")" '{"done":"ballot box closed"}'
+    grep -q '"state":"closed","auth":"none"}' <<<"$(head_now)" && pass || fail "none: head after close: $(head_now)"
+    ballot "$DIR" c "${LOGINS[2]}" '[[0,1,0],[0,1,0,0,0]]'
+    refused "none: the ballot box is closed" 409 state "$DIR/c.ballot" "" ""
+
+    # dates: before the opening and after the closing, ballots are refused
+    status 2 "dates: a bad date" "$C" serve --init --dir "$DIR" --db "$T/x.sqlite" --no-voter-auth --opens 2026-13-01T00:00Z
+    says "expected a UTC date"
+    status 1 "dates: closing before opening" "$C" serve --init --dir "$DIR" --db "$T/x.sqlite" --tokens "$T/x.tokens" --no-voter-auth --opens 2030-01-02T00:00Z --closes 2030-01-01T00:00:00Z
+    says "voting must close after it opens"
+    check "dates: a scheduled election" "$C" serve --init --dir "$DIR" --db "$T/later.sqlite" --tokens "$T/later.tokens" --no-voter-auth --opens 2099-01-01T08:00Z
+    serve later "$T/later.sqlite"
+    grep -q '"state":"scheduled","opens":4070937600,"auth":"none"}' <<<"$(head_now)" && pass || fail "dates: head: $(head_now)"
+    refused "dates: before the opening" 409 state "$DIR/b.ballot" "" ""
+    grep -q 'voting opens at 2099-01-01T08:00:00Z' <<<"$REFUSAL" && pass || fail "dates: $REFUSAL"
+    check "dates: a closed election" "$C" serve --init --dir "$DIR" --db "$T/past.sqlite" --tokens "$T/past.tokens" --no-voter-auth --opens 1 --closes 1000
+    serve past "$T/past.sqlite"
+    grep -q '"state":"closed","opens":1,"closes":1000,"auth":"none"}' <<<"$(head_now)" && pass || fail "dates: head: $(head_now)"
+    refused "dates: after the closing" 409 state "$DIR/b.ballot" "" ""
+    grep -q 'voting closed at 1970-01-01T00:16:40Z' <<<"$REFUSAL" && pass || fail "dates: $REFUSAL"
 }
 
 voter_list

@@ -148,4 +148,8 @@ const char *cns_ballot_bytes(const cns_ballot *ballot, size_t *len);
 /* OUT: the smart ballot tracker, Base64(SHA-256(ballot bytes)) without padding. */
 void cns_ballot_tracker(const cns_ballot *ballot, char out[CNS_HASH_B64_BYTES]);
 
+/* OUT: the tracker of a ballot's bytes (len, borrowed) without parsing them (a ballot just made).
+ */
+void cns_ballot_tracker_of(const char *bytes, size_t len, char out[CNS_HASH_B64_BYTES]);
+
 #endif

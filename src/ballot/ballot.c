@@ -267,3 +267,8 @@ void cns_ballot_tracker(const cns_ballot *ballot, char out[CNS_HASH_B64_BYTES])
 {
     cns_hash_b64(out, ballot->bytes, ballot->len);
 }
+
+void cns_ballot_tracker_of(const char *bytes, size_t len, char out[CNS_HASH_B64_BYTES])
+{
+    cns_hash_b64(out, bytes, len);
+}

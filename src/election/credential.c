@@ -220,15 +220,19 @@ void cns_credential_list_free(cns_credential_list *list)
     free(list);
 }
 
-static int compare_keys(const void *a, const void *b, void *key_len)
+/* The key length compare_keys uses: qsort_r is not in every C library (emscripten's musl). */
+static _Thread_local size_t sort_key_len;
+
+static int compare_keys(const void *a, const void *b)
 {
-    return memcmp(a, b, *(const size_t *)key_len);
+    return memcmp(a, b, sort_key_len);
 }
 
 /* Sort by key, refuse a key twice, add up the weights. */
 static cns_err list_finish(cns_credential_list *l, bool generated, cns_diag *diag)
 {
-    qsort_r(l->recs, l->n, l->rec_len, compare_keys, &l->key_len);
+    sort_key_len = l->key_len;
+    qsort(l->recs, l->n, l->rec_len, compare_keys);
     l->total = 0;
     for (size_t i = 0; i < l->n; i++) {
         if (i > 0 && memcmp(rec_at(l, i - 1), rec_at(l, i), l->key_len) == 0) {

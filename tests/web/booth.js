@@ -38,6 +38,16 @@ async function vote(p, o) {
     await p.locator('#f-question button[type=submit]').click();
   }
   await p.waitForSelector('#s-review:not([hidden])');
+  /* What the voter read: the election's name, the last question and its first chosen answer. */
+  const last = o.answers.length - 1;
+  const texts = await p.evaluate(
+    ([q, a]) => [
+      document.getElementById('e-name').textContent,
+      document.querySelectorAll('#review dt')[q].textContent,
+      document.querySelectorAll('#review dd')[q].textContent.split(' · ')[0],
+    ],
+    [last, o.answers[last]]
+  );
   await step('4-review');
   let audit = null;
   const encrypt = async () => {
@@ -71,6 +81,7 @@ async function vote(p, o) {
     code: await p.locator('#d-code').textContent(),
     revote,
     audit,
+    texts,
   };
 }
 

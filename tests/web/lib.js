@@ -12,7 +12,7 @@ const path = require('path');
 const http = require('http');
 
 const C = process.env.CNS_BIN;
-const WEB = process.env.CNS_WEB;
+const WEB = process.env.CNS_WEB || require('path').resolve(__dirname, '..', '..', 'build', 'web');
 const TD = process.env.CNS_TESTDATA;
 if (!C || !WEB || !TD) throw new Error('CNS_BIN, CNS_WEB and CNS_TESTDATA are needed');
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -50,7 +50,7 @@ function run(args, opts = {}) {
  * one trustee, questions from `template` (a path or an object). Returns
  * {dir, uuid, creds: [private credential lines]}.
  */
-function election({ group = 'ristretto255', voters = 6, template, auth = false, codes = 3 } = {}) {
+function election({ group = 'ristretto255', voters = 6, template, auth = false, codes = 3, init = [] } = {}) {
   const dir = tmpdir(group.replace(/[^a-z0-9]/gi, ''));
   let tpl = template || path.join(TD, 'belenios-2.0-ff', 'questions.json');
   if (typeof tpl === 'object') {
@@ -71,8 +71,8 @@ function election({ group = 'ristretto255', voters = 6, template, auth = false, 
   fs.writeFileSync(path.join(dir, 'public_keys.jsons'), pub.map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join(''));
   run(['trustee', 'make', '--group', group, '--dir', dir]);
   run(['election-make', '--uuid', uuid, '--group', group, '--template', tpl, '--dir', dir]);
-  if (auth) run(['serve', '--init', '--dir', dir, '--voters', path.join(dir, 'bindings.csv'), '--codes', String(codes)]);
-  else run(['serve', '--init', '--dir', dir, '--no-voter-auth']);
+  if (auth) run(['serve', '--init', '--dir', dir, '--voters', path.join(dir, 'bindings.csv'), '--codes', String(codes), ...init]);
+  else run(['serve', '--init', '--dir', dir, '--no-voter-auth', ...init]);
   const creds = fs
     .readFileSync(path.join(dir, 'private_creds.txt'), 'utf8')
     .split('\n')
@@ -162,6 +162,7 @@ async function browser() {
     isMobile: true,
     hasTouch: true,
     locale: 'es-PE',
+    timezoneId: 'UTC',
   });
   const close = async () => {
     await ctx.close();
@@ -245,7 +246,7 @@ async function ballotsOf(s) {
 }
 
 /* Close, tally, decrypt (the one trustee), publish: the result's JSON. */
-async function tally(e, s) {
+async function tally(e, s, { closed = false } = {}) {
   const admin = token(e, 'admin');
   const trustee = fs
     .readFileSync(path.join(e.dir, 'tokens.txt'), 'utf8')
@@ -254,7 +255,7 @@ async function tally(e, s) {
     .split(' ')
     .pop();
   const steps = [];
-  steps.push((await req(`${s.base}/close`, 'POST', '', admin)).status);
+  if (!closed) steps.push((await req(`${s.base}/close`, 'POST', '', admin)).status);
   steps.push((await req(`${s.base}/tally`, 'POST', '', admin)).status);
   const tdir = path.join(e.dir, 'trustee');
   fs.mkdirSync(tdir, { recursive: true });

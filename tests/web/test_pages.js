@@ -10,7 +10,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { ROOT, ok, eq, summary, election, serve, browser, page, shot, axe, hasWorker } = require('./lib');
+const { ROOT, ok, eq, summary, election, serve, browser, page, shot, axe, hasWorker, req, token } = require('./lib');
 
 const cat = {};
 for (const l of ['es', 'qu', 'ay', 'en']) cat[l] = JSON.parse(fs.readFileSync(path.join(ROOT, 'web', 'i18n', l + '.json'), 'utf8'));
@@ -105,6 +105,34 @@ async function main() {
     eq(small, [], 'touch targets at least 44 px');
     const overflow = await p.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
     eq(overflow, false, 'no horizontal scrolling at 360 px');
+    /* A closed ballot box: the start screen says so and the booth does not start. */
+    eq((await req(`${s.base}/close`, 'POST', '', token(e, 'admin'))).status, 200, 'close the ballot box');
+    for (const lang of ['es', 'qu']) {
+      await p.goto(`${s.base}/vote`);
+      await p.getByRole('button', { name: NAMES[lang], exact: true }).click();
+      await p.waitForFunction(() => !document.getElementById('e-state').hidden);
+      eq(await p.locator('#e-state').textContent(), cat[lang].err_closed, `closed (${lang}): said`);
+      eq(await p.locator('#b-start').isDisabled(), true, `closed (${lang}): no booth`);
+      await shot(p, `pages-${lang}-closed`);
+    }
+    await checkAxe(p, 'closed');
+    await p.goto(`${s.base}/`);
+    await p.waitForFunction(() => !document.getElementById('e-state').hidden);
+    eq(await p.locator('#e-state').textContent(), cat.qu.err_closed, 'closed: the index says it too');
+    /* Not open yet: the opening date, in the voter's language, and no booth. */
+    const later = election({ voters: 2, init: ['--opens', '2030-01-02T08:00Z'] });
+    const s2 = await serve(later);
+    try {
+      await p.goto(`${s2.base}/vote`);
+      await p.getByRole('button', { name: 'English', exact: true }).click();
+      await p.waitForFunction(() => !document.getElementById('e-state').hidden);
+      ok(/^Voting opens on January 2, 2030/.test(await p.locator('#e-state').textContent()), `scheduled: ${await p.locator('#e-state').textContent()}`);
+      eq(await p.locator('#b-start').isDisabled(), true, 'scheduled: no booth');
+      await shot(p, 'pages-en-scheduled');
+    } finally {
+      await s2.stop();
+      fs.rmSync(later.dir, { recursive: true, force: true });
+    }
   } finally {
     await close();
     await s.stop();

@@ -32,6 +32,30 @@ const TEMPLATE = {
     { question: '¿Aprueba el estatuto?', answers: ['Sí', 'No'], blank: true, min: 1, max: 1 },
     { question: '¿Qué obras prefiere? (hasta dos)', answers: ['Agua potable', 'Camino', 'Escuela', 'Posta de salud'], min: 1, max: 2 },
   ],
+  translations: {
+    ay: {
+      name: 'Ayllu tantachawi 2026',
+      questions: [
+        { question: '¿Estatuto iyawsañati?', answers: ['Jisa', 'Janiwa'] },
+        { question: '¿Kuna luräwinaks munta? (paya kama)', answers: ['Uma', 'Thakhi', 'Yatiqañ uta', 'Qullañ uta'] },
+      ],
+    },
+    en: {
+      description: 'A trial vote of the voting booth.',
+      name: 'Community assembly 2026',
+      questions: [
+        { question: 'Do you approve the statute?', answers: ['Yes', 'No'] },
+        { question: 'Which works do you prefer? (up to two)', answers: ['Drinking water', 'Road', 'School', 'Health post'] },
+      ],
+    },
+    qu: {
+      name: 'Ayllu huñunakuy 2026',
+      questions: [
+        { question: '¿Estatutota chaskinkichu?', answers: ['Arí', 'Manan'] },
+        { question: '¿Ima llamk’aykunata munanki? (iskaykama)', answers: ['Yaku', 'Ñan', 'Yachay wasi', 'Hampina wasi'] },
+      ],
+    },
+  },
 };
 
 /* The expected result: per question, the count of each answer (blank first). */
@@ -62,6 +86,9 @@ async function ristretto(ctx) {
       ok(/^[A-Za-z0-9+/]{43}$/.test(r.tracker), `${langs[i]}: tracker ${r.tracker}`);
       ok(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/.test(r.code), `${langs[i]}: short code ${r.code}`);
       eq(await p.locator('#s-done h2').textContent(), cat[langs[i]].done_title, `${langs[i]}: done screen in ${langs[i]}`);
+      const tr = TEMPLATE.translations[langs[i]];
+      const shown = r.texts;
+      eq(shown, [(tr || TEMPLATE).name, (tr ? tr.questions : TEMPLATE.questions)[1].question, (tr ? tr.questions : TEMPLATE.questions)[1].answers[Math.min(i % 4, (i + 1) % 4)]], `${langs[i]}: election texts in the voter's language`);
       eq(r.revote, null, `${langs[i]}: no revote warning on a first vote`);
       trackers.push(r);
       counted[i] = answers;
@@ -174,10 +201,29 @@ async function ristretto(ctx) {
     const html = await p.evaluate(() => location.href + JSON.stringify(localStorage) + document.cookie + history.length);
     ok(!creds.some((c) => html.includes(c)), 'no credential in the URL, storage or cookies');
 
+    /* The ballot box closed while a voter was encrypting: the cast is refused, said in the voter's language. */
+    await vote(p, {
+      base: s.base,
+      lang: 'ay',
+      credential: creds[9],
+      answers: [[0], [0]],
+      noWait: true,
+      beforeCast: async () => {
+        eq((await L.req(`${s.base}/close`, 'POST', '', L.token(e, 'admin'))).status, 200, 'close while a voter encrypts');
+      },
+    });
+    await p.waitForFunction(() => !document.getElementById('msg').hidden, null, { timeout: 30000 });
+    ok((await p.locator('#msg').textContent()).startsWith(cat.ay.err_state), 'closed: err_state in Aymara');
+    await shot(p, 'closed-at-cast');
+    await p.goto(`${s.base}/vote`);
+    await p.waitForFunction(() => !document.getElementById('e-state').hidden);
+    eq(await p.locator('#b-start').isDisabled(), true, 'closed: the booth does not start');
+    await shot(p, 'closed-start');
+
     const v = run(['verify', s.base]);
     ok(/verif/i.test(v), 'consulta verify over HTTP');
-    const t = await tally(e, s);
-    eq(t.steps, [200, 200, 200, 200], 'close, tally, decrypt, result');
+    const t = await tally(e, s, { closed: true });
+    eq(t.steps, [200, 200, 200], 'tally, decrypt, result');
     eq(t.result, expected(counted.filter(Boolean), TEMPLATE.questions), 'the count is what the voters chose');
     run(['verify', s.base]);
     ok(true, 'consulta verify after the result');

@@ -108,14 +108,10 @@
     $('e-name').textContent = x.name;
     $('e-description').textContent = x.description || '';
     const st = $('e-state');
-    st.hidden = true;
-    if (head && head.state && head.state !== 'open') {
-      st.textContent = head.state === 'closed' || head.ballots_closed ? t('err_closed') : t('err_not_open');
-      st.hidden = false;
-    } else if (head && head.ballots_closed) {
-      st.textContent = t('err_closed');
-      st.hidden = false;
-    }
+    const ph = window.i18n.phase(head);
+    st.textContent = ph.text;
+    st.className = ph.open ? 'notice' : 'notice warn';
+    st.hidden = !ph.text;
   }
 
   /* ---- the worker ---- */
@@ -179,7 +175,8 @@
     }
     $('loading').hidden = true;
     renderStart();
-    $('b-start').disabled = false;
+    /* A board that does not take ballots now: said on the start screen, and no booth. */
+    $('b-start').disabled = !window.i18n.phase(head).open;
   }
 
   function begin() {
@@ -393,17 +390,7 @@
   }
 
   function when(ts) {
-    if (ts === null || ts === undefined) return t('revote_unknown_time');
-    const d = new Date(Number(ts) * 1000);
-    const lang = window.i18n.lang();
-    try {
-      return d.toLocaleString(lang === 'qu' || lang === 'ay' ? 'es' : lang, {
-        dateStyle: 'long',
-        timeStyle: 'short',
-      });
-    } catch (e) {
-      return d.toISOString();
-    }
+    return ts === null || ts === undefined ? t('revote_unknown_time') : window.i18n.when(ts);
   }
 
   /* ---- the Benaloh audit: the ballot is opened, never cast ---- */

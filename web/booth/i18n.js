@@ -79,8 +79,30 @@
     });
   }
 
+  /* A Unix time in the voter's language (Quechua and Aymara dates in Spanish, as spoken). */
+  function when(ts) {
+    const d = new Date(Number(ts) * 1000);
+    try {
+      return d.toLocaleString(lang === 'qu' || lang === 'ay' ? 'es' : lang, { dateStyle: 'long', timeStyle: 'short' });
+    } catch (e) {
+      return d.toISOString();
+    }
+  }
+
+  /* What the board's head says about voting now: {text, open} (text '' when nothing to say). */
+  function phase(head) {
+    if (!head) return { text: '', open: true };
+    const st = head.state || (head.ballots_closed ? 'closed' : 'open');
+    if (st === 'scheduled')
+      return { text: head.opens ? t('state_opens', { when: when(head.opens) }) : t('err_not_open'), open: false };
+    if (st !== 'open') return { text: t('err_closed'), open: false };
+    return { text: head.closes ? t('state_closes', { when: when(head.closes) }) : '', open: true };
+  }
+
   window.i18n = {
     t,
+    when,
+    phase,
     apply,
     choose,
     lang: () => lang,

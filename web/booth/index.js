@@ -15,10 +15,10 @@
     $('e-name').textContent = (tr && tr.name) || election.name;
     $('e-description').textContent = (tr && tr.description) || election.description || '';
     const st = $('e-state');
-    const closed = head && (head.ballots_closed || head.state === 'closed');
-    const notOpen = head && head.state && head.state !== 'open' && !closed;
-    st.hidden = !(closed || notOpen);
-    st.textContent = closed ? window.i18n.t('err_closed') : notOpen ? window.i18n.t('err_not_open') : '';
+    const ph = window.i18n.phase(head);
+    st.textContent = ph.text;
+    st.className = ph.open ? 'notice' : 'notice warn';
+    st.hidden = !ph.text;
   }
 
   document.addEventListener('DOMContentLoaded', async () => {

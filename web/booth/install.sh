@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # install.sh SRC OUT: the booth's files from SRC (web/) into OUT (build/web):
 # scripts, styles and catalogues copied; each page's "@SRI:NAME@" replaced by
-# the sha384 integrity of OUT/NAME; then every file under OUT gzip'd beside
-# itself (NAME.gz), for clients that take gzip.
+# the sha384 integrity of OUT/NAME.
 set -euo pipefail
 src=$1 out=$2
 mkdir -p "$out/booth" "$out/i18n"
@@ -16,7 +15,4 @@ for page in "$src"/booth/*.html; do
         text=${text//@SRI:$name@/$(sri "$name")}
     done
     printf '%s\n' "$text" >"$out/booth/$(basename "$page")"
-done
-find "$out" -type f ! -name '*.gz' ! -name '.*' -print0 | while IFS= read -r -d '' f; do
-    [ "$f.gz" -nt "$f" ] || gzip -9 -n -k -f "$f"
 done
