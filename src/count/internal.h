@@ -230,6 +230,9 @@ typedef struct cnt_prefs {
 cns_err cnt_prefs_build(cnt_run *run, cnt_prefs *p);
 void cnt_prefs_free(cnt_prefs *p);
 
+/* Meek's work limit in ballot-preference steps (meek.c; a variable so that tests can lower it). */
+extern uint64_t cnt_meek_max_work;
+
 /* Input helpers (input.c) for the parsers. */
 cns_count_input *cnt_input_new(const char *name, cns_count_format format);
 cns_err cnt_input_add_cand(cns_count_input *in, const char *name, size_t len);
