@@ -358,6 +358,8 @@ static cns_err one_prefs(cnt_run *run, const cnt_ballot *b, cnt_mark *by, size_t
 {
     const cns_count_input *in = run->in;
     *len = 0;
+    if (b->nmarks == 0)
+        return CNS_OK;
     memcpy(by, b->marks, b->nmarks * sizeof *by);
     qsort(by, b->nmarks, sizeof *by, by_rank);
     uint32_t r = 1;
