@@ -23,10 +23,11 @@
 #define MEEK_MAX_ITER 1000
 /*
  * The most ballot-preference steps a count may take (each pass over the
- * ballots costs a step per ballot line and per preference it reaches): about
- * ten minutes of one core. Beyond it the count stops with CNS_ERR_LIMIT and
- * says how much work it had done, instead of running unbounded (issue 10,
- * item 13: 200,000 ballots and 1,000 candidates).
+ * ballots costs a step per ballot line and per preference it holds). Beyond
+ * it the count stops with CNS_ERR_LIMIT and says how much work it had done,
+ * instead of running unbounded (issue 10, item 13). For scale: 200,000
+ * ballots of 1-3 preferences among 1,000 candidates, 10 seats, count in
+ * 96 s on this 2-core machine, well within the limit.
  */
 #define MEEK_MAX_WORK 20000000000ull
 uint64_t cnt_meek_max_work = MEEK_MAX_WORK;
