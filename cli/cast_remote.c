@@ -27,7 +27,8 @@ static const char usage_text[] =
     "each smart ballot tracker. When the election authenticates voters, give the\n"
     "voter's LOGIN and one-time CODE (sent as X-Consulta-Login and\n"
     "X-Consulta-Code). The first ballot refused ends the run; the error names\n"
-    "its line and the server's reason. Options of the transfer:\n";
+    "its line and the server's reason. Options of the transfer (for cast,\n"
+    "--max-size defaults to 1 MiB and --timeout to 120 s, per ballot):\n";
 
 /* The command line of a remote cast. */
 typedef struct cast_opts {

@@ -17,6 +17,7 @@
 #include "commands.h"
 #include "consulta/group.h"
 #include "consulta/trustees.h"
+#include "text.h"
 #include "util.h"
 
 /* Largest file read (a vinput of 64 trustees in BELENIOS-2048 is ~400 KB). */
@@ -80,8 +81,9 @@ static int print_line(const char *data, size_t len)
 
 static int fail(const char *what, cns_err err, const cns_diag *diag)
 {
-    fprintf(stderr, "consulta trustee: %s: %s\n", what,
-            diag->text[0] != '\0' ? diag->text : cns_strerror(err));
+    fprintf(stderr, "consulta trustee: %s: ", what);
+    cli_put(stderr, diag->text[0] != '\0' ? diag->text : cns_strerror(err)); /* may quote a file */
+    fputc('\n', stderr);
     return EXIT_REFUSED;
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <curl/curl.h>
+#include <sodium.h>
 
 #include "util.h"
 
@@ -259,6 +260,8 @@ cns_err cli_http_request(cli_http *h, const char *method, const char *url,
                            "--follow-redirects",
                            url, *status, to ? to : "(nowhere)");
     }
+    for (struct curl_slist *l = hdrs; l != NULL; l = l->next) /* a header may carry a code */
+        sodium_memzero(l->data, strlen(l->data));
     curl_slist_free_all(hdrs);
     return err;
 }

@@ -115,24 +115,28 @@ if [ -x "$PGBIN/initdb" ]; then
         as_pg "$PGBIN/pg_ctl" -D "$PGDATA_DIR/data" -l "$PGDATA_DIR/log" -w \
             -o "-k $PGDATA_DIR -c listen_addresses=''" start >>"$T/log" 2>&1 &&
         as_pg "$PGBIN/createdb" -h "$PGDATA_DIR" -U consulta board >>"$T/log" 2>&1; then
-        git_election=$T/pg
-        mkdir -p "$git_election"
-        cp "$TD/belenios-2.0-ff/questions.json" "$git_election/"
+        PGE=$T/pg
+        mkdir -p "$PGE"
+        cp "$TD/belenios-2.0-ff/questions.json" "$PGE/"
         u2=$("$C" uuid)
         {
-            "$C" credentials --uuid "$u2" --count 2 --dir "$git_election" &&
-                "$C" trustee keygen --group ristretto255 --dir "$git_election" &&
-                cat "$git_election"/*.pubkey >"$git_election/public_keys.jsons" &&
-                "$C" trustee make --group ristretto255 --dir "$git_election" &&
-                "$C" election-make --uuid "$u2" --template "$TD/belenios-2.0-ff/questions.json" --dir "$git_election"
+            "$C" credentials --uuid "$u2" --count 2 --dir "$PGE" &&
+                "$C" trustee keygen --group ristretto255 --dir "$PGE" &&
+                cat "$PGE"/*.pubkey >"$PGE/public_keys.jsons" &&
+                "$C" trustee make --group ristretto255 --dir "$PGE" &&
+                "$C" election-make --uuid "$u2" --template "$TD/belenios-2.0-ff/questions.json" --dir "$PGE"
         } >>"$T/log" 2>&1
-        "$C" serve --init --no-voter-auth --dir "$git_election" \
-            --db "host=$PGDATA_DIR dbname=board user=consulta password='hunter2 x'" >"$T/init.out" 2>&1
-        grep -qxF "board started in host=$PGDATA_DIR dbname=board user=consulta password=*** ; access tokens in $git_election/tokens.txt" "$T/init.out" ||
-            grep -qxF "board started in host=$PGDATA_DIR dbname=board user=consulta password=***; access tokens in $git_election/tokens.txt" "$T/init.out" &&
-            pass || fail "serve --init: $(cat "$T/init.out")"
-        grep -q hunter2 "$T/init.out" && fail "serve --init printed the password" || pass
-        equal "tokens.txt is 0600" "$(stat -c %a "$git_election/tokens.txt")" 600
+        "$C" serve --init --no-voter-auth --dir "$PGE" \
+            --db "host=$PGDATA_DIR dbname=board user=consulta password='hunter2 x'" >"$T/init.out" 2>"$T/init.err"
+        equal "serve --init: the password redacted (key/value)" "$(cat "$T/init.out")" \
+            "board started in host=$PGDATA_DIR dbname=board user=consulta password=***; access tokens in $PGE/tokens.txt"
+        equal "tokens.txt is 0600" "$(stat -c %a "$PGE/tokens.txt")" 600
+        as_pg "$PGBIN/createdb" -h "$PGDATA_DIR" -U consulta board2 >>"$T/log" 2>&1
+        "$C" serve --init --no-voter-auth --dir "$PGE" --tokens "$T/tokens2.txt" \
+            --db "postgresql://consulta:hunter2@/board2?host=$PGDATA_DIR&password=hunter2" >"$T/init2.out" 2>>"$T/init.err"
+        equal "serve --init: the password redacted (URI)" "$(cat "$T/init2.out")" \
+            "board started in postgresql://consulta:***@/board2?host=$PGDATA_DIR&password=***; access tokens in $T/tokens2.txt"
+        grep -q hunter2 "$T/init.err" && fail "serve --init printed the password on stderr" || pass
     else
         fail "postgresql did not start: $(tail -3 "$T/log")"
     fi

@@ -818,6 +818,58 @@ static void test_bad_input(void)
                 "x.csv: irv needs ballots, not totals");
 }
 
+/*
+ * Issue 10, item 13: ballots are stored at their length (the same counts
+ * whatever the number of candidates), and Meek stops at its work limit with
+ * a message saying how much it did, instead of running unbounded.
+ */
+static void test_count_memory_and_work(void)
+{
+    /* one-preference ballots among 1,000 candidates, stored as one mark each */
+    size_t cap = 1 << 16, n = 0;
+    char *blt = malloc(cap);
+    n += (size_t)snprintf(blt + n, cap - n, "1000 1\n7 999 0\n3 12 0\n1 999 0\n0\n");
+    for (int c = 0; c < 1000; c++)
+        n += (size_t)snprintf(blt + n, cap - n, "\"C%d\"\n", c + 1);
+    cns_count_input *in = NULL;
+    cns_diag d = {{0}};
+    CHECK(cns_count_input_parse(CNS_COUNT_FORMAT_BLT, "big.blt", blt, n, NULL, &in, &d) == CNS_OK);
+    CHECK(in != NULL && in->nballots == 3 && in->ballots[0].nmarks == 1 &&
+          in->ballots[0].val == NULL && in->ballots[0].marks[0].cand == 998 &&
+          in->ballots[1].nmarks == 1 && in->ballots[1].marks[0].cand == 11 &&
+          in->ballots[1].marks[0].val == 1);
+    cns_count_input_free(in);
+    cns_count_result *r = count_str("{\"method\":\"plurality\"}", "big.blt", blt);
+    CHECK(r != NULL && strcmp(cns_count_result_elected(r, 0), "C999") == 0);
+    cns_count_result_free(r);
+    r = count_str("{\"method\":\"irv\",\"tie_seed\":\"s\"}", "big.blt", blt);
+    CHECK(r != NULL && strcmp(cns_count_result_elected(r, 0), "C999") == 0);
+    cns_count_result_free(r);
+    free(blt);
+    /* ranks stored by candidate; the preference order follows the ranks */
+    const char *two = "3 1\n5 3 1 0\n2 1 0\n1 2 0\n0\n\"A\" \"B\" \"C\"\n";
+    CHECK(cns_count_input_parse(CNS_COUNT_FORMAT_BLT, "two.blt", two, strlen(two), NULL, &in, &d) ==
+          CNS_OK);
+    CHECK(in != NULL && in->ballots[0].nmarks == 2 && in->ballots[0].marks[0].cand == 0 &&
+          in->ballots[0].marks[0].val == 2 && in->ballots[0].marks[1].cand == 2 &&
+          in->ballots[0].marks[1].val == 1);
+    cns_count_input_free(in);
+    r = count_str("{\"method\":\"irv\"}", "two.blt", two);
+    CHECK(r != NULL && strcmp(cns_count_result_elected(r, 0), "C") == 0);
+    cns_count_result_free(r);
+
+    const char *meek = "4 2\n60 1 2 0\n25 3 0\n15 4 3 0\n0\n\"A\" \"B\" \"C\" \"D\"\n";
+    uint64_t saved = cnt_meek_max_work;
+    cnt_meek_max_work = 20; /* 3 ballot lines + 5 preferences = 8 steps a pass: 2 passes */
+    r = count_text("{\"method\":\"stv-meek\"}", "m.blt", meek, strlen(meek), &d);
+    CHECK(r == NULL);
+    CHECK(strcmp(d.text, "m.blt: stv-meek: stopped after 2 passes over 3 ballot lines (16 "
+                         "ballot-preference steps, the limit is 20): too much work for Meek's "
+                         "method at this size") == 0);
+    cns_count_result_free(r);
+    cnt_meek_max_work = saved;
+}
+
 int main(void)
 {
     if (sodium_init() < 0)
@@ -833,6 +885,7 @@ int main(void)
     test_thresholds();
     test_preferential_parity();
     test_irv_meek();
+    test_count_memory_and_work();
     test_mj();
     test_ties();
     test_properties();

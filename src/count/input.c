@@ -69,8 +69,10 @@ void cns_count_input_free(cns_count_input *in)
         free(in->cand[i]);
     for (size_t i = 0; i < in->ndist; i++)
         free(in->dist[i]);
-    for (size_t i = 0; i < in->nballots; i++)
+    for (size_t i = 0; i < in->nballots; i++) {
         free(in->ballots[i].val);
+        free(in->ballots[i].marks);
+    }
     for (size_t i = 0; i < in->nlc; i++)
         free(in->lc[i].name);
     free(in->cand);
@@ -107,9 +109,50 @@ cns_err cnt_input_add_cand(cns_count_input *in, const char *name, size_t len)
     return CNS_OK;
 }
 
+/* Store the ballot a parser filled at its length (issue 10, item 13). */
+static cns_err compact(cnt_ballot *b)
+{
+    uint32_t n = 0;
+    if (b->val == NULL)
+        return CNS_OK;
+    for (size_t c = 0; c < b->nmarks; c++) /* while parsing, nmarks counts val's entries */
+        n += b->val[c] != 0;
+    b->marks = n ? malloc(n * sizeof *b->marks) : NULL;
+    if (n > 0 && b->marks == NULL)
+        return CNS_ERR_NOMEM;
+    size_t nvals = b->nmarks;
+    b->nmarks = n;
+    n = 0;
+    for (size_t c = 0; c < nvals; c++)
+        if (b->val[c] != 0)
+            b->marks[n++] = (cnt_mark){(uint32_t)c, b->val[c]};
+    free(b->val);
+    b->val = NULL;
+    return CNS_OK;
+}
+
+/* Store the last ballot added at its length, if a parser may still be filling it. */
+static cns_err compact_pending(cns_count_input *in)
+{
+    cns_err err = in->pending < in->nballots ? compact(&in->ballots[in->pending]) : CNS_OK;
+    in->pending = in->nballots;
+    return err;
+}
+
+void cnt_ballot_dense(const cnt_ballot *b, uint32_t *dense, size_t ncand)
+{
+    if (b->val != NULL) {
+        memcpy(dense, b->val, ncand * sizeof *dense);
+        return;
+    }
+    memset(dense, 0, ncand * sizeof *dense);
+    for (uint32_t i = 0; i < b->nmarks; i++)
+        dense[b->marks[i].cand] = b->marks[i].val;
+}
+
 cnt_ballot *cnt_input_add_ballot(cns_count_input *in, size_t nvals)
 {
-    if (in->nballots >= CNS_COUNT_MAX_BALLOTS)
+    if (in->nballots >= CNS_COUNT_MAX_BALLOTS || compact_pending(in) != CNS_OK)
         return NULL;
     if (in->nballots == in->cap_ballots) {
         size_t cap = in->cap_ballots ? in->cap_ballots * 2 : 64;
@@ -125,7 +168,9 @@ cnt_ballot *cnt_input_add_ballot(cns_count_input *in, size_t nvals)
         return NULL;
     b->weight = 1;
     b->line = 0;
-    in->nballots++;
+    b->nmarks = (uint32_t)nvals; /* until compact */
+    b->marks = NULL;
+    in->pending = in->nballots++;
     return b;
 }
 
@@ -277,6 +322,8 @@ cns_err cns_count_input_parse(cns_count_format format, const char *name, const c
     }
     if (err == CNS_ERR_NOMEM)
         cns_diag_set(diag, err, "%s: out of memory", n);
+    if (err == CNS_OK && compact_pending(in) != CNS_OK)
+        err = cns_diag_set(diag, CNS_ERR_NOMEM, "%s: out of memory", n);
     if (err != CNS_OK) {
         cns_count_input_free(in);
         return err;

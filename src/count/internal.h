@@ -80,12 +80,27 @@ struct cns_count_rule {
     json_t *echo;           /* the rule object as given, echoed in results */
 };
 
-/* One ballot line: a weight and, for each candidate, a rank/grade/approval. */
+/* A candidate's mark on a ballot: rank (1 best), grade, or approval (1). */
+typedef struct cnt_mark {
+    uint32_t cand, val;
+} cnt_mark;
+
+/*
+ * One ballot line: a weight and, for each candidate, a rank/grade/approval.
+ * While a parser fills it, val holds ncand values (0: no mark); once the next
+ * ballot is added (or the input is complete) it is stored at its length: the
+ * non-zero marks, by candidate, and val is NULL. Read it with cnt_ballot_dense.
+ */
 typedef struct cnt_ballot {
     uint64_t weight;
-    uint32_t line; /* source line, 0 if none */
-    uint32_t *val; /* ncand values: rank (1 best, 0 unranked), grade, or 0/1 */
+    uint32_t line;   /* source line, 0 if none */
+    uint32_t *val;   /* while parsing: ncand values, rank (1 best, 0 unranked), grade, 0/1 */
+    uint32_t nmarks; /* stored: the non-zero marks (while parsing: val's length) ... */
+    cnt_mark *marks; /* ... in candidate order */
 } cnt_ballot;
+
+/* The ballot's values for the ncand candidates into dense (0: no mark). */
+void cnt_ballot_dense(const cnt_ballot *b, uint32_t *dense, size_t ncand);
 
 /* A candidate on a party list, for preferential votes and parity. */
 typedef struct cnt_listcand {
@@ -120,6 +135,7 @@ struct cns_count_input {
     /* ballots */
     size_t nballots, cap_ballots;
     cnt_ballot *ballots;
+    size_t pending; /* the ballot whose val a parser may still fill (nballots: none) */
     size_t ninvalid;
     json_t *invalid; /* invalid ballots as given (Belenios inputs), may be NULL */
     /* list candidates */
@@ -216,6 +232,9 @@ typedef struct cnt_prefs {
 } cnt_prefs;
 cns_err cnt_prefs_build(cnt_run *run, cnt_prefs *p);
 void cnt_prefs_free(cnt_prefs *p);
+
+/* Meek's work limit in ballot-preference steps (meek.c; a variable so that tests can lower it). */
+extern uint64_t cnt_meek_max_work;
 
 /* Input helpers (input.c) for the parsers. */
 cns_count_input *cnt_input_new(const char *name, cns_count_format format);

@@ -190,6 +190,7 @@ cns_err cnt_run_mj(cnt_run *run)
 {
     const cns_count_input *in = run->in;
     mj m = {.nc = in->ncand, .g = run->rule->grades, .upper = run->rule->median_upper};
+    uint32_t val[CNS_COUNT_MAX_CANDIDATES]; /* one ballot's grades */
     m.raw = calloc(m.nc * m.g, sizeof *m.raw);
     size_t *order = calloc(m.nc, sizeof *order);
     cns_err err = CNS_OK;
@@ -199,14 +200,15 @@ cns_err cnt_run_mj(cnt_run *run)
     }
     for (size_t b = 0; b < in->nballots; b++) {
         const cnt_ballot *bal = &in->ballots[b];
+        cnt_ballot_dense(bal, val, m.nc);
         for (size_t c = 0; c < m.nc; c++) {
-            if (bal->val[c] == 0 || bal->val[c] > m.g) {
+            if (val[c] == 0 || val[c] > m.g) {
                 err = cns_diag_set(run->diag, CNS_ERR_INVALID,
                                    "%s: ballot %u: grade %u is outside 1..%u", in->source,
-                                   bal->line, bal->val[c], m.g);
+                                   bal->line, val[c], m.g);
                 goto done;
             }
-            m.raw[c * m.g + bal->val[c] - 1] += bal->weight;
+            m.raw[c * m.g + val[c] - 1] += bal->weight;
         }
         m.n += bal->weight;
     }

@@ -346,37 +346,41 @@ static cns_err ballot_fail(cnt_run *run, const cnt_ballot *b, const char *what)
     return cns_diag_set(run->diag, CNS_ERR_INVALID, "%s:%u: %s", in->source, b->line, what);
 }
 
-/* The preference list of one ballot; refuses equal ranks among counted candidates. */
-static cns_err one_prefs(cnt_run *run, const cnt_ballot *b, size_t *pref, size_t *len)
+static int by_rank(const void *a, const void *b)
+{
+    const cnt_mark *x = a, *y = b;
+    if (x->val != y->val)
+        return x->val < y->val ? -1 : 1;
+    return x->cand < y->cand ? -1 : x->cand > y->cand;
+}
+
+/*
+ * The preference list of one ballot; refuses equal ranks among counted
+ * candidates. Ranks are taken in order from 1: a rank held only by withdrawn
+ * candidates is passed over, a rank held by nobody ends the list. Works on
+ * the ballot's marks (sorted into by, room for ncand), in O(k log k).
+ */
+static cns_err one_prefs(cnt_run *run, const cnt_ballot *b, cnt_mark *by, size_t *pref, size_t *len)
 {
     const cns_count_input *in = run->in;
     *len = 0;
-    for (uint32_t r = 1; r <= in->ncand; r++) {
+    if (b->nmarks == 0)
+        return CNS_OK;
+    memcpy(by, b->marks, b->nmarks * sizeof *by);
+    qsort(by, b->nmarks, sizeof *by, by_rank);
+    uint32_t r = 1;
+    for (size_t i = 0; i < b->nmarks && by[i].val == r; r++) {
         size_t found = 0, who = 0;
-        for (size_t c = 0; c < in->ncand; c++) {
-            if (b->val[c] == r && !in->withdrawn[c]) {
+        for (; i < b->nmarks && by[i].val == r; i++) {
+            if (!in->withdrawn[by[i].cand]) {
                 found++;
-                who = c;
+                who = by[i].cand;
             }
-        }
-        bool later = false;
-        for (size_t c = 0; c < in->ncand && found == 0; c++)
-            later = later || b->val[c] > r;
-        if (found == 0 && !later)
-            break;
-        if (found == 0) {
-            /* a skipped rank (or a withdrawn candidate's): the order stops here only
-               when the rank was skipped; a withdrawn candidate is passed over */
-            bool withdrawn_here = false;
-            for (size_t c = 0; c < in->ncand; c++)
-                withdrawn_here = withdrawn_here || (b->val[c] == r && in->withdrawn[c]);
-            if (withdrawn_here)
-                continue;
-            break;
         }
         if (found > 1)
             return ballot_fail(run, b, "equal ranks are not allowed by this method");
-        pref[(*len)++] = who;
+        if (found == 1)
+            pref[(*len)++] = who;
     }
     return CNS_OK;
 }
@@ -394,18 +398,20 @@ cns_err cnt_prefs_build(cnt_run *run, cnt_prefs *p)
         return cnt_oom(run);
     }
     p->n = n;
+    size_t scratch[CNS_COUNT_MAX_CANDIDATES];
+    cnt_mark by[CNS_COUNT_MAX_CANDIDATES];
     for (size_t i = 0; i < n; i++) {
-        p->pref[i] = malloc((in->ncand ? in->ncand : 1) * sizeof **p->pref);
-        if (p->pref[i] == NULL) {
-            cnt_prefs_free(p);
-            return cnt_oom(run);
-        }
         p->weight[i] = in->ballots[i].weight;
-        cns_err err = one_prefs(run, &in->ballots[i], p->pref[i], &p->len[i]);
+        cns_err err = one_prefs(run, &in->ballots[i], by, scratch, &p->len[i]);
+        /* each list at its length (issue 10, item 13) */
+        p->pref[i] = err == CNS_OK ? malloc((p->len[i] ? p->len[i] : 1) * sizeof **p->pref) : NULL;
+        if (err == CNS_OK && p->pref[i] == NULL)
+            err = cnt_oom(run);
         if (err != CNS_OK) {
             cnt_prefs_free(p);
             return err;
         }
+        memcpy(p->pref[i], scratch, p->len[i] * sizeof **p->pref);
     }
     return CNS_OK;
 }

@@ -31,12 +31,14 @@ static int beat_cmp(beat a, beat b)
 static void raw_matrix(const cns_count_input *in, uint64_t *raw)
 {
     size_t n = in->ncand;
+    uint32_t val[CNS_COUNT_MAX_CANDIDATES];
     for (size_t b = 0; b < in->nballots; b++) {
         const cnt_ballot *bal = &in->ballots[b];
+        cnt_ballot_dense(bal, val, n);
         for (size_t i = 0; i < n; i++) {
-            uint64_t x = bal->val[i] ? bal->val[i] : UINT64_MAX;
+            uint64_t x = val[i] ? val[i] : UINT64_MAX;
             for (size_t j = 0; j < n; j++) {
-                uint64_t y = bal->val[j] ? bal->val[j] : UINT64_MAX;
+                uint64_t y = val[j] ? val[j] : UINT64_MAX;
                 if (x < y)
                     raw[i * n + j] += bal->weight;
             }

@@ -22,11 +22,11 @@ static cns_err option_totals(cnt_run *run, uint64_t *tot, uint64_t *valid)
     }
     for (size_t b = 0; b < in->nballots; b++) {
         const cnt_ballot *bal = &in->ballots[b];
-        for (size_t c = 0; c < in->ncand; c++) {
-            if (bal->val[c] > 1)
+        for (uint32_t i = 0; i < bal->nmarks; i++) { /* the ballot's marks, by candidate */
+            if (bal->marks[i].val > 1)
                 return cns_diag_set(run->diag, CNS_ERR_INVALID,
                                     "%s: ballot %u: a mark must be 0 or 1", in->source, bal->line);
-            tot[c] += bal->val[c] * bal->weight;
+            tot[bal->marks[i].cand] += bal->marks[i].val * bal->weight;
         }
         *valid += bal->weight;
     }
