@@ -152,7 +152,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     http_response resp;
     server_handle(s, &req, &resp);
     require(resp.status >= 200 && resp.status <= 599);
-    require(resp.fd >= 0 || resp.body != NULL);
+    require(resp.fd >= 0 || resp.body != NULL || resp.archive != NULL);
     if (resp.status >= 400)
         require(resp.body != NULL && strncmp(resp.body, "{\"error\":", 9) == 0 &&
                 strstr(resp.body, "\"message\":") != NULL);

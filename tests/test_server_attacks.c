@@ -388,11 +388,11 @@ static void slowloris(rig *r)
     drip_start(&a, "127.0.0.1", 16, false);
     usleep(500000);
     CHECK(voter_get("127.0.0.2", &took) == 200);
-    CHECK(took < 3);
-    sleep(4); /* request timeout 2 s: every one cut by now */
+    CHECK(took < 5);
+    sleep(6); /* request timeout 2 s: every one cut by now, even on a loaded machine */
     drip_stop(&a);
     CHECK(atomic_load(&a.cut) == 16);
-    CHECK(a.max_life < 2 + 1.5);
+    CHECK(a.max_life < 2 + 3); /* the request timeout, and time for a loaded machine */
     /* every slot (32) held by drippers that reconnect at once: a voter still gets in */
     drip_start(&a, "127.0.0.1", 16, true);
     drip_start(&b, "127.0.0.3", 16, true);
@@ -406,7 +406,7 @@ static void slowloris(rig *r)
     drip_stop(&a);
     drip_stop(&b);
     CHECK(ok == 3);
-    CHECK(worst < 8);
+    CHECK(worst < 10);
     http_stats_get(r->d, &after);
     CHECK(after.cut_slow >= before.cut_slow + 32);
     printf("   slowloris: %d drip connections cut; a voter served within %.2f s at worst\n",
