@@ -162,6 +162,76 @@ static void check_dkeys(const char *dir, const char *group_name)
     json_decref(params);
 }
 
+/* ---- 3.x private credentials ---------------------------------------------------------- */
+
+/*
+ * private_creds.json ({login: credential}, 3.x form) derives, with the
+ * derive_credential hash, the public credential setup/public_creds.json
+ * lists for that login ("pub,weight,login").
+ */
+static void check_credentials(const char *dir, const char *group_name)
+{
+    const cns_group *g = cns_group_by_name(group_name);
+    char path[512];
+    size_t uuid_len, checked = 0;
+    snprintf(path, sizeof path, DIR33 "%s/UUID.txt", dir);
+    char *uuid = read_file(path, &uuid_len, 1);
+    snprintf(path, sizeof path, DIR33 "%s/private_creds.json", dir);
+    json_t *priv = load(path);
+    snprintf(path, sizeof path, DIR33 "%s/setup/public_creds.json", dir);
+    json_t *pub = load(path);
+    const char *login;
+    json_t *cred;
+    CHECK(g != NULL && uuid != NULL && json_object_size(priv) > 0 && json_is_array(pub));
+    json_object_foreach(priv, login, cred)
+    {
+        const char *c = json_string_value(cred);
+        cns_elt mine;
+        cns_diag diag = {0};
+        CHECK(c != NULL && cns_credential_is_v3(c, strlen(c)));
+        CHECK_OK(cns_credential_public(g, uuid, uuid_len, c, strlen(c), &mine, &diag));
+        char text[CNS_ELT_TEXT_MAX], want[CNS_ELT_TEXT_MAX + 300];
+        size_t n = cns_elt_to_text(g, text, sizeof text, &mine);
+        bool found = false;
+        for (size_t i = 0; i < json_array_size(pub) && !found; i++) {
+            const char *item = json_string_value(json_array_get(pub, i));
+            const char *tail = item != NULL ? strrchr(item, ',') : NULL;
+            snprintf(want, sizeof want, "%.*s,", (int)n, text);
+            found = tail != NULL && strcmp(tail + 1, login) == 0 && strncmp(item, want, n + 1) == 0;
+        }
+        CHECK(found);
+        checked++;
+    }
+    CHECK(checked == json_object_size(priv));
+    /* the same credential with a digit changed, or in the 2.0 shape, is another or refused */
+    const char *first = json_string_value(json_object_iter_value(json_object_iter(priv)));
+    if (first != NULL && uuid != NULL) {
+        char bad[CNS_CREDENTIAL_V3_BYTES];
+        cns_scalar s;
+        cns_diag diag = {0};
+        snprintf(bad, sizeof bad, "%s", first);
+        bad[3] = '0'; /* not a Base58 digit */
+        CHECK_ERR(cns_credential_derive(g, uuid, uuid_len, bad, strlen(bad), &s, &diag),
+                  CNS_ERR_DECODE);
+        CHECK_CONTAINS(diag.text, "character 4 is not a Base58 digit");
+        bad[3] = '-';
+        CHECK_ERR(cns_credential_derive(g, uuid, uuid_len, bad, strlen(bad), &s, &diag),
+                  CNS_ERR_DECODE);
+        CHECK_ERR(cns_credential_derive(g, uuid, uuid_len, "abcde-fghij-kmnop", 17, &s, &diag),
+                  CNS_ERR_DECODE);
+    }
+    /* a fresh 3.x credential has the shape and derives */
+    char fresh[CNS_CREDENTIAL_V3_BYTES];
+    cns_scalar s;
+    CHECK_OK(cns_credential_generate_v3(fresh));
+    CHECK(cns_credential_is_v3(fresh, strlen(fresh)));
+    if (uuid != NULL)
+        CHECK_OK(cns_credential_derive(g, uuid, uuid_len, fresh, strlen(fresh), &s, NULL));
+    free(uuid);
+    json_decref(priv);
+    json_decref(pub);
+}
+
 int main(void)
 {
     if (sodium_init() < 0)
@@ -170,5 +240,9 @@ int main(void)
     check_dkeys("a-ed25519-threshold", "Ed25519");
     check_dkeys("b1-belenios2048-threshold", "BELENIOS-2048");
     check_dkeys("b2-rfc3526-2048-threshold", "RFC-3526-2048");
+    check_credentials("a-ed25519-threshold", "Ed25519");
+    check_credentials("b1-belenios2048-threshold", "BELENIOS-2048");
+    check_credentials("b2-rfc3526-2048-threshold", "RFC-3526-2048");
+    check_credentials("d-ed25519-weighted", "Ed25519");
     return CHECK_DONE();
 }

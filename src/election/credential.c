@@ -132,11 +132,82 @@ done:
     return err;
 }
 
+/* ---- Belenios 3.x credentials (spec 3.3 §"Credentials") ---- */
+
+/* Where the dashes of XXXXX-XXXXXX-XXXXX-XXXXXX are. */
+static bool v3_dash_place(size_t i)
+{
+    return i == 5 || i == 12 || i == 18;
+}
+
+bool cns_credential_is_v3(const char *text, size_t len)
+{
+    return len == CNS_CREDENTIAL_V3_LEN && text[5] == '-' && text[12] == '-' && text[18] == '-';
+}
+
+/* 22 Base58 digits in the 5-6-5-6 groups. CT in the digits (only the verdict shows). */
+static cns_err v3_check(const char *text, size_t len, cns_diag *diag)
+{
+    unsigned bad = 0;
+    if (!cns_credential_is_v3(text, len))
+        return cns_diag_set(diag, CNS_ERR_DECODE,
+                            "credential: expected XXXXX-XXXXXX-XXXXX-XXXXXX (Belenios 3.x)");
+    for (size_t i = 0; i < len; i++) {
+        if (v3_dash_place(i))
+            continue;
+        bad |= (unsigned)cns_base58_digit(text[i]) >> 31;
+        bad |= (unsigned)(text[i] == '-');
+    }
+    if (bad)
+        return cns_diag_set(diag, CNS_ERR_DECODE, "credential: character %zu is not a Base58 digit",
+                            bad_position(text, len));
+    return CNS_OK;
+}
+
+/*
+ * x = int_be(hex(SHA256("derive_credential|uuid|0|c")) ‖ hex(SHA256("…|1|c")))
+ * mod q: the two digests as one 512-bit big-endian number. CT in c.
+ */
+static void v3_derive(const cns_group *group, const char *uuid, size_t uuid_len, const char *cred,
+                      size_t cred_len, cns_scalar *s)
+{
+    unsigned char both[2 * DIGEST_BYTES];
+    crypto_hash_sha256_state sha;
+    for (int i = 0; i < 2; i++) {
+        crypto_hash_sha256_init(&sha);
+        crypto_hash_sha256_update(&sha, (const unsigned char *)"derive_credential|", 18);
+        crypto_hash_sha256_update(&sha, (const unsigned char *)uuid, uuid_len);
+        crypto_hash_sha256_update(&sha, (const unsigned char *)(i == 0 ? "|0|" : "|1|"), 3);
+        crypto_hash_sha256_update(&sha, (const unsigned char *)cred, cred_len);
+        crypto_hash_sha256_final(&sha, both + i * DIGEST_BYTES);
+    }
+    cns_scalar_from_be(group, s, both, sizeof both);
+    sodium_memzero(both, sizeof both);
+    sodium_memzero(&sha, sizeof sha);
+}
+
+cns_err cns_credential_generate_v3(char out[CNS_CREDENTIAL_V3_BYTES])
+{
+    char raw[CNS_CREDENTIAL_V3_DIGITS + 1];
+    cns_err err = cns_base58_random(raw, CNS_CREDENTIAL_V3_DIGITS);
+    for (size_t i = 0, k = 0; err == CNS_OK && i < CNS_CREDENTIAL_V3_LEN; i++)
+        out[i] = v3_dash_place(i) ? '-' : raw[k++];
+    out[CNS_CREDENTIAL_V3_LEN] = '\0';
+    sodium_memzero(raw, sizeof raw);
+    return err;
+}
+
 cns_err cns_credential_derive(const cns_group *group, const char *uuid, size_t uuid_len,
                               const char *cred, size_t cred_len, cns_scalar *s, cns_diag *diag)
 {
     unsigned char digest[DIGEST_BYTES];
     cns_err err = cns_base58_uuid_check(uuid, uuid_len, diag);
+    if (err == CNS_OK && cns_credential_is_v3(cred, cred_len)) {
+        err = v3_check(cred, cred_len, diag);
+        if (err == CNS_OK)
+            v3_derive(group, uuid, uuid_len, cred, cred_len, s);
+        return err;
+    }
     if (err == CNS_OK)
         err = cns_credential_check(cred, cred_len, diag);
     if (err != CNS_OK)
