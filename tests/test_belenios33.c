@@ -227,6 +227,24 @@ static void check_credentials(const char *dir, const char *group_name)
     CHECK(cns_credential_is_v3(fresh, strlen(fresh)));
     if (uuid != NULL)
         CHECK_OK(cns_credential_derive(g, uuid, uuid_len, fresh, strlen(fresh), &s, NULL));
+    /* a batch of 3.x credentials: each secret has the shape and derives its public credential */
+    cns_credential_batch *batch = NULL;
+    cns_diag diag = {0};
+    if (uuid != NULL)
+        CHECK_OK(cns_credential_batch_generate_form(&batch, g, uuid, uuid_len, 3, NULL, NULL, true,
+                                                    &diag));
+    for (size_t i = 0; batch != NULL && i < 3; i++) {
+        const char *c = cns_credential_batch_secret(batch, i);
+        cns_elt e, listed;
+        uint64_t w = 0;
+        size_t at = 0;
+        CHECK(cns_credential_is_v3(c, strlen(c)));
+        CHECK_OK(cns_credential_public(g, uuid, uuid_len, c, strlen(c), &e, NULL));
+        CHECK_OK(cns_credential_list_find(cns_credential_batch_public(batch), &e, &w, &at));
+        CHECK_OK(cns_credential_list_get(cns_credential_batch_public(batch), at, &listed, &w));
+        CHECK(cns_elt_eq(g, &e, &listed));
+    }
+    cns_credential_batch_free(batch);
     free(uuid);
     json_decref(priv);
     json_decref(pub);

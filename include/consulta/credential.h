@@ -211,6 +211,16 @@ CNS_NODISCARD cns_err cns_credential_batch_generate(cns_credential_batch **out,
                                                     const char *const *ids, const uint64_t *weights,
                                                     cns_diag *diag);
 
+/*
+ * As cns_credential_batch_generate, with the form of the private
+ * credentials chosen: v3 false, Belenios 2.0's XXX-XXX-XXX-XXX-XXX (what
+ * belenios-tool 2.0 votes with); v3 true, Belenios 3.x's
+ * XXXXX-XXXXXX-XXXXX-XXXXXX (what belenios-tool 3.3 votes with).
+ */
+CNS_NODISCARD cns_err cns_credential_batch_generate_form(
+    cns_credential_batch **out, const cns_group *group, const char *uuid, size_t uuid_len, size_t n,
+    const char *const *ids, const uint64_t *weights, bool v3, cns_diag *diag);
+
 /* Number of voters. */
 size_t cns_credential_batch_count(const cns_credential_batch *batch);
 

@@ -598,9 +598,13 @@ cns_err cns_credential_list_fingerprint(const cns_credential_list *list,
 
 /* ---- batches --------------------------------------------------------------------- */
 
+/* Room for one private credential of either form in a batch. */
+#define SLOT CNS_CREDENTIAL_V3_BYTES
+
 struct cns_credential_batch {
     size_t n;
-    char *secrets;  /* n × CNS_CREDENTIAL_BYTES, wiped on free */
+    bool v3;        /* Belenios 3.x credentials XXXXX-XXXXXX-XXXXX-XXXXXX */
+    char *secrets;  /* n × SLOT, wiped on free */
     char *id_arena; /* the ids, NUL-terminated, one after the other */
     size_t *id_at;  /* offset of id i in id_arena */
     cns_credential_list *list;
@@ -687,12 +691,12 @@ static cns_err check_batch_args(size_t n, const uint64_t *weights, cns_diag *dia
 static cns_err make_one(cns_credential_batch *b, size_t i, const char *uuid, size_t uuid_len,
                         uint64_t weight, cns_diag *diag)
 {
-    char *secret = b->secrets + i * CNS_CREDENTIAL_BYTES;
+    char *secret = b->secrets + i * SLOT;
     cns_elt pub;
-    cns_err err = cns_credential_generate(secret);
+    cns_err err = b->v3 ? cns_credential_generate_v3(secret) : cns_credential_generate(secret);
     if (err == CNS_OK)
-        err = cns_credential_public(b->list->group, uuid, uuid_len, secret, CNS_CREDENTIAL_LEN,
-                                    &pub, diag);
+        err = cns_credential_public(b->list->group, uuid, uuid_len, secret, strlen(secret), &pub,
+                                    diag);
     if (err != CNS_OK)
         return cns_diag_set(diag, CNS_ERR_INTERNAL, "credential %zu: generation failed", i + 1);
     rec_set(b->list, i, &pub, weight, i);
@@ -703,6 +707,15 @@ cns_err cns_credential_batch_generate(cns_credential_batch **out, const cns_grou
                                       const char *uuid, size_t uuid_len, size_t n,
                                       const char *const *ids, const uint64_t *weights,
                                       cns_diag *diag)
+{
+    return cns_credential_batch_generate_form(out, group, uuid, uuid_len, n, ids, weights, false,
+                                              diag);
+}
+
+cns_err cns_credential_batch_generate_form(cns_credential_batch **out, const cns_group *group,
+                                           const char *uuid, size_t uuid_len, size_t n,
+                                           const char *const *ids, const uint64_t *weights, bool v3,
+                                           cns_diag *diag)
 {
     cns_credential_batch *b = NULL;
     cns_err err = check_batch_args(n, weights, diag);
@@ -716,7 +729,8 @@ cns_err cns_credential_batch_generate(cns_credential_batch **out, const cns_grou
         goto done;
     }
     b->n = n;
-    b->secrets = calloc(n, CNS_CREDENTIAL_BYTES);
+    b->v3 = v3;
+    b->secrets = calloc(n, SLOT);
     if (b->secrets == NULL) {
         err = cns_diag_set(diag, CNS_ERR_NOMEM, "credentials: out of memory for %zu", n);
         goto done;
@@ -749,7 +763,7 @@ const char *cns_credential_batch_id(const cns_credential_batch *batch, size_t i)
 
 const char *cns_credential_batch_secret(const cns_credential_batch *batch, size_t i)
 {
-    return i < batch->n ? batch->secrets + i * CNS_CREDENTIAL_BYTES : NULL;
+    return i < batch->n ? batch->secrets + i * SLOT : NULL;
 }
 
 const cns_credential_list *cns_credential_batch_public(const cns_credential_batch *batch)
@@ -762,7 +776,7 @@ void cns_credential_batch_free(cns_credential_batch *batch)
     if (batch == NULL)
         return;
     if (batch->secrets != NULL)
-        sodium_memzero(batch->secrets, batch->n * CNS_CREDENTIAL_BYTES);
+        sodium_memzero(batch->secrets, batch->n * SLOT);
     free(batch->secrets);
     free(batch->id_arena);
     free(batch->id_at);
