@@ -550,6 +550,86 @@ static void test_v3_ceremony(const char *group_name)
     v3_free(&w);
 }
 
+/* ---- the new members of election.json and results ------------------------------------ */
+
+/* election.json of record e with from replaced by to: refused with err and needle, or accepted. */
+static void expect_election(const char *from, const char *to, cns_err err, const char *needle)
+{
+    size_t len;
+    char *text = read_file(DIR33 "e-ed25519-lists/setup/election.json", &len, 1);
+    char *edited = text != NULL ? replace(text, from, to) : NULL;
+    cns_election *e = NULL;
+    cns_diag diag = {0};
+    CHECK(edited != NULL);
+    if (edited != NULL) {
+        CHECK_ERR(cns_election_parse(&e, edited, strlen(edited), &diag), err);
+        if (needle != NULL)
+            CHECK_CONTAINS(diag.text, needle);
+    }
+    cns_election_free(e);
+    free(edited);
+    free(text);
+}
+
+static void test_election_members(void)
+{
+    static const char uuid[] = "\"uuid\":\"Huf2r87c2bZkZM\"";
+    expect_election(
+        uuid, "\"uuid\":\"Huf2r87c2bZkZM\",\"administrator\":\"A\",\"language\":[\"es\",\"ltr\"]",
+        CNS_OK, NULL);
+    expect_election(uuid, "\"uuid\":\"Huf2r87c2bZkZM\",\"language\":[\"es\",\"up\"]",
+                    CNS_ERR_DECODE, "election: \"language\" must be [code, \"ltr\" or \"rtl\"]");
+    expect_election(
+        uuid, "\"uuid\":\"Huf2r87c2bZkZM\",\"language\":[\"es\",\"ltr\"],\"administrator\":\"A\"",
+        CNS_ERR_DECODE, "not in canonical form");
+    expect_election(uuid, "\"uuid\":\"Huf2r87c2bZkZM\",\"administrator\":7", CNS_ERR_DECODE,
+                    "administrator");
+    expect_election("\"type\":\"Lists\"", "\"type\":\"Ranked\"", CNS_ERR_INVALID,
+                    "question 1: unknown question type \"Ranked\" (Lists or NonHomomorphic)");
+    expect_election("[\"List 2\",\"Candidate 2-1\"]", "[]", CNS_ERR_INVALID,
+                    "question 1: list 2 must be a non-empty array [name, candidates…]");
+    expect_election("\"question\":\"Choose one list and at least one of its candidates\"}}",
+                    "\"question\":\"Choose one list and at least one of its candidates\"},"
+                    "\"extra\":{\"w\":1.5}}",
+                    CNS_ERR_DECODE, "question 1: \"extra\" holds a number with a fraction");
+    expect_election("\"question\":\"Choose one list and at least one of its candidates\"}}",
+                    "\"question\":\"Choose one list and at least one of its candidates\"},"
+                    "\"extra\":{\"method\":\"dhondt\",\"seats\":[3,true,null]}}",
+                    CNS_OK, NULL);
+}
+
+/* Weighted counts: numbers up to 2^30 − 1, strings above, both read back canonically. */
+static void test_weighted_result(void)
+{
+    size_t len;
+    char *text = read_file(DIR33 "d-ed25519-weighted/setup/election.json", &len, 1);
+    cns_election *e = NULL;
+    cns_result r = {0};
+    cns_diag diag = {0};
+    CHECK(text != NULL);
+    if (text == NULL || cns_election_parse(&e, text, len, &diag) != CNS_OK) {
+        CHECK(false);
+        free(text);
+        return;
+    }
+    static const char good[] = "{\"result\":[[\"1500000021\",\"3000000023\",17],[15,\"2000000020\","
+                               "1000000028,\"2500000041\"]]}";
+    CHECK_OK(cns_result_parse(&r, e, good, sizeof good - 1, &diag));
+    cns_result_free(&r);
+    static const char small_string[] = "{\"result\":[[\"21\",3,17],[15,2,1,2]]}";
+    CHECK_ERR(cns_result_parse(&r, e, small_string, sizeof small_string - 1, &diag),
+              CNS_ERR_DECODE);
+    CHECK_CONTAINS(diag.text, "result: question 1, count 1: \"21\" must be written as a number");
+    static const char zero_lead[] = "{\"result\":[[\"01500000021\",3,17],[15,2,1,2]]}";
+    CHECK_ERR(cns_result_parse(&r, e, zero_lead, sizeof zero_lead - 1, &diag), CNS_ERR_DECODE);
+    static const char big_number[] = "{\"result\":[[1500000021,3,17],[15,2,1,2]]}";
+    CHECK_ERR(cns_result_parse(&r, e, big_number, sizeof big_number - 1, &diag),
+              CNS_ERR_DECODE); /* read, but 3.x writes it as a string: not canonical */
+    CHECK_CONTAINS(diag.text, "result: not in canonical form");
+    cns_election_free(e);
+    free(text);
+}
+
 int main(void)
 {
     if (sodium_init() < 0)
@@ -564,6 +644,8 @@ int main(void)
     check_credentials("d-ed25519-weighted", "Ed25519");
     test_tampered_trustees("a-ed25519-threshold", "Ed25519");
     test_tampered_trustees("b1-belenios2048-threshold", "BELENIOS-2048");
+    test_election_members();
+    test_weighted_result();
     test_v3_ceremony("Ed25519");
     test_v3_ceremony("BELENIOS-2048");
     return CHECK_DONE();
