@@ -82,8 +82,31 @@ static void check_record(const char *dir)
     cns_board_free(board);
 }
 
+/* Record c (a non-homomorphic question, both trustees shuffle): refused where the shuffles start.
+ */
+static void check_mixnet_record(void)
+{
+    char path[1024];
+    size_t uuid_len;
+    cns_board *board = NULL;
+    cns_diag diag = {0};
+    char *uuid = read_file(DIR33 "c-ed25519-nh-schulze-mixnet/UUID.txt", &uuid_len, 1);
+    CHECK(uuid != NULL);
+    if (uuid == NULL)
+        return;
+    snprintf(path, sizeof path, "%s/" DIR33 "c-ed25519-nh-schulze-mixnet/%s.bel", testdata_dir(),
+             uuid);
+    CHECK_ERR(cns_board_open(&board, path, 0, NULL, NULL, &diag), CNS_ERR_INVALID);
+    CHECK_CONTAINS(diag.text, "Setup event at height 0: question 1: non-homomorphic (counted after "
+                              "the trustees' shuffles): the election, trustees and credentials "
+                              "verify, but shuffle proofs are not verified yet (mixnet)");
+    cns_board_free(board);
+    free(uuid);
+}
+
 static void test_records(void)
 {
+    check_mixnet_record();
     check_record("a-ed25519-threshold");
     check_record("b1-belenios2048-threshold");
     check_record("b2-rfc3526-2048-threshold");
