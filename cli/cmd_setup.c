@@ -37,7 +37,7 @@ int cmd_uuid(int argc, char **argv)
 
 static const char credentials_usage[] =
     "usage: consulta credentials --uuid UUID (--count N | --voters FILE) [--group GROUP]\n"
-    "                            [--weights FILE] [--dir DIR]\n"
+    "                            [--weights FILE] [--dir DIR] [--long]\n"
     "\n"
     "As the credential authority: make N voter credentials for the election.\n"
     "Writes DIR/private_creds.txt (\"id credential\" per line: give each voter\n"
@@ -51,7 +51,11 @@ static const char credentials_usage[] =
     "DIR/bindings.csv (\"login,public_credential\", mode 0600) binds each public\n"
     "credential to its login: hand it to the board's administrator for\n"
     "consulta serve --init --voters, which then accepts a ballot only from the\n"
-    "voter of that login. public_creds.json holds no login.\n";
+    "voter of that login. public_creds.json holds no login.\n"
+    "\n"
+    "Credentials are XXX-XXX-XXX-XXX-XXX (Belenios 2.0, what belenios-tool 2.0\n"
+    "votes with); --long makes Belenios 3.x's XXXXX-XXXXXX-XXXXX-XXXXXX (what\n"
+    "belenios-tool 3.3 and Belenios 3.x voting pages take).\n";
 
 /* "login,public_credential" lines, voter by voter, for bindings.csv. */
 static char *binding_lines(const cns_credential_batch *batch, size_t *len)
@@ -117,7 +121,7 @@ static char *private_lines(const cns_credential_batch *batch, size_t *len)
 {
     size_t n = cns_credential_batch_count(batch), cap = 1, at = 0;
     for (size_t i = 0; i < n; i++)
-        cap += strlen(cns_credential_batch_id(batch, i)) + CNS_CREDENTIAL_LEN + 2;
+        cap += strlen(cns_credential_batch_id(batch, i)) + CNS_CREDENTIAL_V3_LEN + 2;
     char *text = sodium_malloc(cap);
     for (size_t i = 0; text != NULL && i < n; i++)
         at += (size_t)snprintf(text + at, cap - at, "%s%s %s", i ? "\n" : "",
@@ -129,15 +133,20 @@ static char *private_lines(const cns_credential_batch *batch, size_t *len)
 
 int cmd_credentials(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"uuid", required_argument, NULL, 'u'},  {"count", required_argument, NULL, 'n'},
-        {"group", required_argument, NULL, 'g'}, {"weights", required_argument, NULL, 'w'},
-        {"dir", required_argument, NULL, 'd'},   {"voters", required_argument, NULL, 'v'},
-        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
+    static const struct option options[] = {{"uuid", required_argument, NULL, 'u'},
+                                            {"count", required_argument, NULL, 'n'},
+                                            {"group", required_argument, NULL, 'g'},
+                                            {"weights", required_argument, NULL, 'w'},
+                                            {"dir", required_argument, NULL, 'd'},
+                                            {"voters", required_argument, NULL, 'v'},
+                                            {"long", no_argument, NULL, 'l'},
+                                            {"help", no_argument, NULL, 'h'},
+                                            {NULL, 0, NULL, 0}};
     const char *uuid = NULL, *group_name = "ristretto255", *weights_path = NULL, *dir = ".";
     const char *voters_path = NULL;
     voter_list voters = {0};
     uint64_t count = 0;
+    bool v3 = false;
     int opt;
     while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
         switch (opt) {
@@ -159,6 +168,9 @@ int cmd_credentials(int argc, char **argv)
             break;
         case 'v':
             voters_path = optarg;
+            break;
+        case 'l':
+            v3 = true;
             break;
         case 'h':
             return fputs(credentials_usage, stdout), EXIT_OK;
@@ -192,9 +204,9 @@ int cmd_credentials(int argc, char **argv)
     size_t pub_len, priv_len, bind_len = 0;
     int rc = EXIT_REFUSED;
     cns_err err =
-        cns_credential_batch_generate(&batch, group, uuid, strlen(uuid), count,
-                                      voters_path ? (const char *const *)voters.logins : NULL,
-                                      voters_path ? voters.weights : weights, &diag);
+        cns_credential_batch_generate_form(&batch, group, uuid, strlen(uuid), count,
+                                           voters_path ? (const char *const *)voters.logins : NULL,
+                                           voters_path ? voters.weights : weights, v3, &diag);
     if (err == CNS_OK)
         err =
             cns_credential_list_to_json(cns_credential_batch_public(batch), &pub, &pub_len, &diag);

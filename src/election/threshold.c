@@ -215,9 +215,9 @@ static cns_err certs_flavour(cns_ceremony *c, cns_diag *diag)
         snprintf(what, sizeof what, "certs: certificate %zu", i + 1);
         if (c->m[i].cert.has_context != c->v3)
             return cns_diag_set(diag, CNS_ERR_INVALID,
-                                "%s (%s): %s a context, unlike certificate 1 (all certificates "
-                                "of a ceremony have one, or none)",
-                                what, c->m[i].cert.id, c->v3 ? "has no" : "has");
+                                "%s (%s): %s, unlike certificate 1 (all certificates of a "
+                                "ceremony have one, or none)",
+                                what, c->m[i].cert.id, c->v3 ? "has no context" : "has a context");
         if (c->v3) {
             cns_err err = cns_tr_context_check(&c->m[i].cert, c->n, c->ctx_t, i, what, diag);
             if (err != CNS_OK)
