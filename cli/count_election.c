@@ -119,7 +119,6 @@ static void print_text(FILE *out, const cns_board *board, size_t q, const json_t
     const cns_question *question = cns_election_question(e, q);
     const uint64_t *counts = cns_board_result(board)->counts[q];
     const json_t *votes = json_object_get(doc, "votes");
-    const json_t *annul = json_object_get(doc, "annulment_test");
     size_t first = question->blank == 1 ? 1 : 0;
     bool marks = json_object_get(votes, "marks") != NULL;
     const char *labels[] = {marks ? _("Valid ballots") : _("Valid votes"),
@@ -150,6 +149,12 @@ static void print_text(FILE *out, const cns_board *board, size_t q, const json_t
         row(out, labels[3], width, member(votes, "registered"), 0);
     if (marks)
         row(out, labels[4], width, member(votes, "marks"), 0);
+    cli_print_count_verdict(out, doc);
+}
+
+void cli_print_count_verdict(FILE *out, const json_t *doc)
+{
+    const json_t *annul = json_object_get(doc, "annulment_test");
     if (annul != NULL && json_is_true(json_object_get(annul, "known"))) {
         char a[40], b[40];
         bool is_void = json_is_true(json_object_get(annul, "void"));

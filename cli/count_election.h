@@ -2,6 +2,13 @@
 #ifndef CONSULTA_CLI_COUNT_ELECTION_H
 #define CONSULTA_CLI_COUNT_ELECTION_H
 
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "consulta/board.h"
+#include "consulta/count.h"
+
 /*
  * Verify the board at arg (an election directory, a board file or a board's
  * URL) and count its result: question (from 0; -1: every question) by the
@@ -13,9 +20,6 @@
 int cli_count_election(const char *arg, long question, const char *format, const char *out_path,
                        const char *nist_date);
 
-#include "consulta/board.h"
-#include "consulta/count.h"
-
 /*
  * Count question q (from 0) of board's verified result by the election's
  * rule for it, else plurality (approval when a ballot may mark several
@@ -24,5 +28,11 @@ int cli_count_election(const char *arg, long question, const char *format, const
  * cns_count_result_free). Returns EXIT_OK, or EXIT_REFUSED after printing why.
  */
 int cli_count_question(const cns_board *board, size_t q, cns_count_result **res);
+
+/*
+ * What a count's document (cns_count_result_json, parsed) concludes, in
+ * words: the annulment test, the referendum's verdict, seats, the elected.
+ */
+void cli_print_count_verdict(FILE *out, const json_t *doc);
 
 #endif

@@ -4,6 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <string.h>
+
+#include <jansson.h>
+
+#include "count_election.h"
+#include "count_words.h"
 #include "i18n.h"
 #include "text.h"
 #include "util.h"
@@ -30,6 +36,20 @@ int cli_outcome_derive(const char *cmd, const cns_board *board, cns_outcome **ou
     return err == CNS_OK ? EXIT_OK : cli_fail(cmd, err, &diag);
 }
 
+/* One count's rule and verdict, translated (the full report is English only). */
+static void print_translated(FILE *out, const cns_count_result *count)
+{
+    char *text = NULL, line[4096];
+    if (cns_count_result_json(count, &text) != CNS_OK)
+        return;
+    json_t *doc = json_loads(text, 0, NULL);
+    free(text);
+    cli_rule_text(line, sizeof line, doc);
+    fprintf(out, "%s\n", line);
+    cli_print_count_verdict(out, doc);
+    json_decref(doc);
+}
+
 void cli_print_outcome(FILE *out, const cns_outcome *outcome)
 {
     for (size_t i = 0; i < cns_outcome_size(outcome); i++) {
@@ -37,6 +57,10 @@ void cli_print_outcome(FILE *out, const cns_outcome *outcome)
         char *text = NULL;
         fprintf(out, _("\nOutcome of question %zu, by the counting rule in election.json\n"),
                 q + 1);
+        if (strcmp(cli_i18n_lang(), "en") != 0) { /* the rule and verdict in the reader's words */
+            print_translated(out, cns_outcome_count(outcome, i));
+            continue;
+        }
         if (cns_count_result_text(cns_outcome_count(outcome, i), &text) == CNS_OK)
             cli_escape(out, text, strlen(text), true); /* names come from the board */
         else

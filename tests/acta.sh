@@ -81,6 +81,8 @@ equal "verify: chain head, es" "$(grep '^cabeza' "$T/verify.es")" "cabeza      $
 bel=$(ls "$D"/*.bel)
 equal "verify: last line, es" "$(tail -1 "$T/verify.es")" "$bel: verificado"
 equal "verify: last line, en" "$(tail -1 "$T/verify.en")" "$bel: verified"
+equal "verify: the verdict, es" "$(grep -c '^Resultado: gana «Sí».$' "$T/verify.es")" 1
+equal "verify: approval's rule, es" "$(grep -c '^Regla de cómputo: aprobación, 2 escaños$' "$T/verify.es")" 1
 LC_ALL=es_PE.UTF-8 "$C" verify "$D" >"$T/verify.locale" # not installed: the name says es
 same "$T/verify.es" "$T/verify.locale"
 LANG=C "$C" verify --result "$D" >"$T/result.en"

@@ -718,6 +718,23 @@ static void test_totals_marks(void)
     cns_count_input_free(in);
 }
 
+/* The text report pads names by columns, not bytes, and never cuts a long one (issue 12). */
+static void test_text_widths(void)
+{
+    cns_count_result *r = count_str("{\"method\":\"dhondt\",\"seats\":5}", "l.csv",
+                                    "party,votes\nPerú Posible,10\nAcción Popular,5\n"
+                                    "Frente Amplio de Trabajadores y Campesinos del Perú,3\n");
+    char *text = NULL;
+    CHECK(r != NULL && cns_count_result_text(r, &text) == CNS_OK);
+    CHECK_CONTAINS(text, "  Perú Posible                                        10\n"
+                         "  Acción Popular                                      5\n"
+                         "  Frente Amplio de Trabajadores y Campesinos del Perú 3\n");
+    CHECK_CONTAINS(text, "    Acción Popular                                                   5"
+                         "      1  5.0000");
+    free(text);
+    cns_count_result_free(r);
+}
+
 static void test_outputs(void)
 {
     cns_count_result *r =
@@ -892,6 +909,7 @@ int main(void)
     test_verify();
     test_totals_check();
     test_totals_marks();
+    test_text_widths();
     test_outputs();
     test_bad_input();
     return CHECK_DONE();

@@ -91,6 +91,38 @@ static const char *field(const json_t *o, const char *k, char *buf, size_t n)
 
 /* ---- text ---- */
 
+/*
+ * Columns a UTF-8 name takes: its code points (no locale here, so a wide
+ * character counts one column and a combining mark counts one).
+ */
+static int name_width(const char *s)
+{
+    int n = 0;
+    for (; s != NULL && *s != '\0'; s++)
+        n += ((unsigned char)*s & 0xc0) != 0x80;
+    return n;
+}
+
+/* name, whole, padded to width columns. */
+static void name_cell(sbuf *b, const char *name, int width)
+{
+    int pad = width - name_width(name);
+    sb_printf(b, "%s%*s", name != NULL ? name : "", pad > 0 ? pad : 0, "");
+}
+
+/* The widest of min and the string members key of rows' items. */
+static int rows_width(const json_t *rows, const char *key, int min)
+{
+    size_t i;
+    const json_t *row;
+    json_array_foreach(rows, i, row)
+    {
+        int w = name_width(json_string_value(json_object_get(row, key)));
+        min = w > min ? w : min;
+    }
+    return min;
+}
+
 static void text_totals(sbuf *b, const json_t *doc)
 {
     char b1[32], b2[32], b3[32], b4[32], b5[32];
@@ -124,13 +156,17 @@ static void text_district(sbuf *b, const json_t *d)
     const json_t *q = json_object_get(d, "hare_quota");
     if (q != NULL)
         sb_printf(b, "; Hare quota %s", field(q, "decimal", b1, 32));
-    sb_printf(b, "\n    %-28s %14s %6s  %s\n", "list", "votes", "seats", "first quotients");
+    int width = rows_width(json_object_get(d, "lists"), "list", 28);
+    sb_printf(b, "\n    ");
+    name_cell(b, "list", width);
+    sb_printf(b, " %14s %6s  %s\n", "votes", "seats", "first quotients");
     size_t i;
     const json_t *row;
     json_array_foreach(json_object_get(d, "lists"), i, row)
     {
-        sb_printf(b, "    %-28s %14s %6s ", field(row, "list", b1, 32), field(row, "votes", b2, 32),
-                  field(row, "seats", b1, 32));
+        sb_printf(b, "    ");
+        name_cell(b, json_string_value(json_object_get(row, "list")), width);
+        sb_printf(b, " %14s %6s ", field(row, "votes", b2, 32), field(row, "seats", b1, 32));
         const json_t *qs = json_object_get(row, "quotients");
         for (size_t k = 0; k < json_array_size(qs) && k < 4; k++)
             sb_printf(b, " %s", json_string_value(json_array_get(qs, k)));
@@ -156,11 +192,16 @@ static void text_lists(sbuf *b, const json_t *doc)
             char b1[32], b2[32];
             sb_printf(b, "\nThreshold (%s): list, national votes, first-pass seats, passes\n",
                       field(json_object_get(doc, "threshold"), "rule", b1, 32));
-            json_array_foreach(json_object_get(json_object_get(doc, "threshold"), "lists"), j, row)
-                sb_printf(b, "  %-28s %14s %6s  %s\n", field(row, "list", b1, 32),
-                          field(row, "national_votes", b2, 32),
+            const json_t *rows = json_object_get(json_object_get(doc, "threshold"), "lists");
+            int width = rows_width(rows, "list", 28);
+            json_array_foreach(rows, j, row)
+            {
+                sb_printf(b, "  ");
+                name_cell(b, json_string_value(json_object_get(row, "list")), width);
+                sb_printf(b, " %14s %6s  %s\n", field(row, "national_votes", b2, 32),
                           field(row, "first_pass_seats", b1, 32),
                           json_is_true(json_object_get(row, "passes")) ? "yes" : "no");
+            }
         }
     }
     const json_t *g = json_object_get(doc, "gender");
@@ -265,8 +306,16 @@ cns_err cns_count_result_text(const cns_count_result *r, char **out)
     if (json_object_get(doc, "quota") && json_is_object(json_object_get(doc, "quota")))
         sb_printf(&b, "Quota: %s\n", field(json_object_get(doc, "quota"), "value", b1, 64));
     text_referendum(&b, json_object_get(doc, "referendum"));
+    int width = 32;
     for (size_t i = 0; i < r->nbars; i++)
-        sb_printf(&b, "  %-32s %s\n", r->bar_names[i], r->bar_text[i]);
+        width = name_width(r->bar_names[i]) > width ? name_width(r->bar_names[i]) : width;
+    for (size_t i = 0; i < r->nlists; i++)
+        width = name_width(r->list_names[i]) > width ? name_width(r->list_names[i]) : width;
+    for (size_t i = 0; i < r->nbars; i++) {
+        sb_printf(&b, "  ");
+        name_cell(&b, r->bar_names[i], width);
+        sb_printf(&b, " %s\n", r->bar_text[i]);
+    }
     text_lists(&b, doc);
     text_stages(&b, doc, "stages");
     text_stages(&b, doc, "rounds");
@@ -274,8 +323,11 @@ cns_err cns_count_result_text(const cns_count_result *r, char **out)
     if (r->has_seats) {
         sb_printf(&b, "\nSeats:\n");
         for (size_t i = 0; i < r->nlists; i++)
-            if (r->list_seats[i] > 0)
-                sb_printf(&b, "  %-32s %" PRIu64 "\n", r->list_names[i], r->list_seats[i]);
+            if (r->list_seats[i] > 0) {
+                sb_printf(&b, "  ");
+                name_cell(&b, r->list_names[i], width);
+                sb_printf(&b, " %" PRIu64 "\n", r->list_seats[i]);
+            }
     }
     sb_printf(&b, "\nElected:");
     for (size_t i = 0; i < r->nelected; i++)
