@@ -191,7 +191,8 @@ static int add_voter(csv *c, voter_list *v, char **fields, const int at[COL_OTHE
     }
     if (at[COL_WEIGHT] >= 0 &&
         !cli_parse_u64(fields[at[COL_WEIGHT]], 1, CNS_MAX_WEIGHT, &v->weights[v->n]))
-        return csv_error(c, "weight", "expected a whole number from 1 to %d", CNS_MAX_WEIGHT);
+        return csv_error(c, "weight", "expected a whole number from 1 to %llu",
+                         (unsigned long long)CNS_MAX_WEIGHT);
     lines[v->n] = c->line;
     v->logins[v->n++] = login;
     return EXIT_OK;

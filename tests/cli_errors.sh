@@ -29,7 +29,7 @@ status 2 "no command" "$C"
 status 2 "unknown command" "$C" frobnicate
 says "unknown command 'frobnicate'"
 status 2 "missing option" "$C" credentials --count 3
-says "--uuid and either --count or --voters are required"
+says "--uuid and --count are required"
 status 2 "bad count" "$C" credentials --uuid "$uuid" --count zero
 says "--count must be from 1"
 status 2 "unknown group" "$C" credentials --uuid "$uuid" --count 2 --group RFC-3526-4096

@@ -80,7 +80,7 @@ static int secret_pipe(size_t n, pid_t *child)
 
 static void test_stream_growth_wiped(void)
 {
-    pid_t child;
+    pid_t child = -1;
     char path[64];
     size_t len = 0;
     int fd = secret_pipe(300000, &child); /* 64 KiB grows to 128, 256, 512 KiB */

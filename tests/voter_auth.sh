@@ -135,7 +135,7 @@ voter_list() {
     }
     bad "no login column" "line 1: the header must name a 'login' column" 'name,weight\nAna,1\n'
     bad "login twice" "line 4, column 'login': the same login as line 2" 'login\nana\nbeto\nana\n'
-    bad "a weight of 0" "line 3, column 'weight': expected a whole number from 1 to 1000000000" 'login,weight\nana,1\nbeto,0\n'
+    bad "a weight of 0" "line 3, column 'weight': expected a whole number from 1 to 4294967295" 'login,weight\nana,1\nbeto,0\n'
     bad "an empty weight" "line 2, column 'weight'" 'login,weight\nana,\n'
     bad "a login with a space" "line 2, column 'login': a login is 1 to 255 printable ASCII" 'login\nana quispe\n'
     bad "an empty login" "line 3, column 'login'" 'login,name\nana,A\n,B\n'
