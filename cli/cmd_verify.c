@@ -66,13 +66,7 @@ static void print_summary(const cns_board *board)
     const cns_election *e = cns_board_election(board);
     cns_board_summary_get(board, &s);
     cns_hash_to_hex(head, s.head.hash);
-    char *name = NULL;
-    size_t name_len = 0;
-    FILE *mem = open_memstream(&name, &name_len);
-    if (mem != NULL) { /* untrusted: from the board */
-        cli_put(mem, cns_election_name(e));
-        fclose(mem);
-    }
+    char *name = cli_escaped(cns_election_name(e)); /* untrusted: from the board */
     printf(_("election   %s (%s)\n"), name ? name : "?", cns_election_uuid(e));
     free(name);
     printf(_("group      %s\n"), cns_group_name(cns_election_group(e)));

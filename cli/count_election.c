@@ -19,6 +19,7 @@
 #include "count_words.h"
 #include "i18n.h"
 #include "remote.h"
+#include "text.h"
 #include "util.h"
 
 int cli_count_question(const cns_board *board, size_t q, cns_count_result **res)
@@ -64,7 +65,9 @@ static void row(FILE *out, const char *label, int width, uint64_t n, uint64_t of
 {
     char num[40];
     int pad = width - cli_width(label);
-    fprintf(out, "  %s%*s %12s", label, pad > 0 ? pad : 0, "", cli_num(num, sizeof num, n));
+    fputs("  ", out);
+    cli_put(out, label); /* names come from the election */
+    fprintf(out, "%*s %12s", pad > 0 ? pad : 0, "", cli_num(num, sizeof num, n));
     if (of > 0)
         fprintf(out, "  %6.2f %%", 100.0 * (double)n / (double)of);
     fputc('\n', out);
@@ -81,10 +84,12 @@ static void print_outcome(FILE *out, const json_t *doc)
     const json_t *v, *ref = json_object_get(doc, "referendum");
     if (ref != NULL) {
         const char *winner = json_string_value(json_object_get(ref, "winner"));
+        char *shown = winner != NULL ? cli_escaped(winner) : NULL;
         if (winner != NULL)
-            fprintf(out, _("Outcome: «%s» wins."), winner);
+            fprintf(out, _("Outcome: «%s» wins."), shown ? shown : "?");
         else
             fputs(_("Outcome: no option wins."), out);
+        free(shown);
         fputc('\n', out);
     }
     const json_t *seats = json_object_get(doc, "seats");
@@ -106,8 +111,8 @@ static void print_outcome(FILE *out, const json_t *doc)
         fputs(_("Elected: "), out);
         if (json_array_size(elected) == 0)
             fputs(_("(none)"), out);
-        json_array_foreach((json_t *)elected, i, v)
-            fprintf(out, "%s%s", i ? ", " : "", json_string_value(v));
+        json_array_foreach((json_t *)elected, i, v) fputs(i ? ", " : "", out),
+            cli_put(out, json_string_value(v));
         fputc('\n', out);
     }
 }
@@ -135,7 +140,10 @@ static void print_text(FILE *out, const cns_board *board, size_t q, const json_t
         int w = cli_width(labels[i]);
         width = w > width ? w : width;
     }
-    fprintf(out, "%s — %zu. %s\n", cns_election_name(e), q + 1, question->question);
+    cli_put(out, cns_election_name(e));
+    fprintf(out, " — %zu. ", q + 1);
+    cli_put(out, question->question);
+    fputc('\n', out);
     cli_rule_text(line, sizeof line, doc);
     fprintf(out, "%s\n", line);
     uint64_t valid = member(votes, "valid");

@@ -2,6 +2,7 @@
 #include "text.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /*
@@ -74,4 +75,19 @@ bool cli_has_control(const char *s, size_t len)
             return true;
     }
     return false;
+}
+
+char *cli_escaped(const char *s)
+{
+    char *out = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&out, &len);
+    if (mem == NULL)
+        return NULL;
+    cli_put(mem, s);
+    if (fclose(mem) != 0) {
+        free(out);
+        return NULL;
+    }
+    return out;
 }

@@ -25,6 +25,9 @@ void cli_escape(FILE *f, const char *s, size_t len, bool keep_newlines);
 /* cli_escape of a NUL-terminated string, newlines escaped. */
 void cli_put(FILE *f, const char *s);
 
+/* What cli_put would print of s, as a malloc'd string (NULL when out of memory). */
+char *cli_escaped(const char *s);
+
 /*
  * Whether s (len bytes) holds a character cli_escape would escape (a control
  * character, or bytes that are not UTF-8).
