@@ -218,6 +218,16 @@ with_codes() {
     refused "$what: every code used" 401 code_used "$DIR/ana3.ballot" "$ana" "$c2"
     ok "$what: another voter" /ballots "$DIR/beto1.ballot" "$beto" "$(code "$beto" 2)" '"tracker":"'
     grep -q '"ballots":3,"counted":2,' <<<"$(head_now)" && pass || fail "$what: counts: $(head_now)"
+    # consulta cast --url, as a voter at a terminal: the login and a code
+    local carla=${LOGINS[3]}
+    ballot "$DIR" carla1 "$carla" '[[1,0,0],[1,0,0,0,0]]'
+    before=$(head_now)
+    "$C" cast --url "$URL" --login "$carla" --code 0000-0000-0000 <"$DIR/carla1.ballot" >"$T/cast.out" 2>&1 &&
+        fail "$what: cast --url with a wrong code succeeded" ||
+        { grep -qF "the server refused it (HTTP 401, auth)" "$T/cast.out" && pass || fail "$what: cast --url wrong code: $(cat "$T/cast.out")"; }
+    equal "$what: cast --url refused: the board is unchanged" "$(head_now)" "$before"
+    check "$what: consulta cast --url --login --code" "$C" cast --url "$URL" --login "$carla" --code "$(code "$carla" 1)" <"$DIR/carla1.ballot"
+    grep -q '"ballots":4,"counted":3,' <<<"$(head_now)" && pass || fail "$what: counts after cast --url: $(head_now)"
 
     # 4. lookups
     local q1 low
