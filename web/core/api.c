@@ -1,5 +1,5 @@
-/* The booth's C API (web/core/api.h): the library's ballots for the page's worker. */ #include <
-    stdbool.h>
+/* The booth's C API (web/core/api.h): the library's ballots for the page's worker. */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +14,7 @@
 
 #define CORE_VERSION "consulta-core 1"
 
-    static struct {
+static struct {
     cns_election *election;
     char *result[CW_RESULTS];
     size_t result_len[CW_RESULTS];
