@@ -2,7 +2,8 @@
 # (included by the Makefile). Writes build/web/core/:
 #   consulta-core.{js,wasm}     ristretto255 and Ed25519 only, without GMP
 #   worker.js                   the Web Worker the booth talks to (web/core/worker.js)
-# make web-ff adds (not yet part of make web: GMP's wasm build is not tested yet)
+# make web-ff adds (not yet part of make web, and failing: GMP for wasm32 has
+# 32-bit limbs, src/group/ff2048.c assumes 64-bit ones)
 #   consulta-core-ff.{js,wasm}  every group, BELENIOS-2048 included (GMP)
 # libsodium, GMP, nettle and jansson come from Debian's source packages, built
 # for wasm by scripts/wasm-deps into /var/cache/consulta/wasm (never the tree).
