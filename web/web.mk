@@ -23,10 +23,11 @@ export NODE_PATH := $(if $(NODE_PATH),$(NODE_PATH):)/usr/share/nodejs
 # objects compile against a copy of the host's gmp.h, declarations only.
 WEB_SRC_ALL    := $(sort $(wildcard src/ballot/*.c src/core/*.c src/crypto/*.c src/election/*.c \
                     src/group/*.c src/count/*.c)) src/record/json.c src/record/base58.c
-WEB_SRC_COMMON := $(filter-out src/group/group.c src/group/ff2048.c,$(WEB_SRC_ALL))
+WEB_SRC_COMMON := $(filter-out src/group/group.c src/group/ff2048.c src/group/rfc3526.c,$(WEB_SRC_ALL))
 WEB_OBJ_COMMON := $(WEB_SRC_COMMON:%.c=$(WEB_OBJ)/common/%.o) $(WEB_OBJ)/common/web/core/api.o
 WEB_OBJ_CURVE  := $(WEB_OBJ_COMMON) $(WEB_OBJ)/curve/src/group/group.o
-WEB_OBJ_FF     := $(WEB_OBJ_COMMON) $(WEB_OBJ)/ff/src/group/group.o $(WEB_OBJ)/ff/src/group/ff2048.o
+WEB_OBJ_FF     := $(WEB_OBJ_COMMON) $(WEB_OBJ)/ff/src/group/group.o $(WEB_OBJ)/ff/src/group/ff2048.o \
+                  $(WEB_OBJ)/ff/src/group/rfc3526.o
 
 WEB_EXPORTS := _malloc,_free,_cw_version,_cw_error,_cw_message,_cw_result,_cw_clear,_cw_wipe
 WEB_EXPORTS := $(WEB_EXPORTS),_cw_init,_cw_group,_cw_credential,_cw_encrypt,_cw_audit_check
