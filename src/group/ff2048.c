@@ -11,6 +11,7 @@
  * GMP's mpn_sec_* functions, whose timing and memory accesses depend on the
  * operand sizes only; their scratch space is on the stack and wiped.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <gmp.h>
@@ -545,6 +546,26 @@ static void scalar_random(cns_scalar *out)
     sodium_memzero(buf, sizeof buf);
 }
 
+/* Spec 2.0 §6, table 8: int_be(SHA256("ggen|i"))^((p−1)/q) mod p; public values. */
+static void indep_generator(cns_elt *out, long i)
+{
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    char text[32];
+    mpz_t x, cofactor, pm1, pz, qz;
+    mp_limb_t h[N];
+    int len = snprintf(text, sizeof text, "ggen|%ld", i);
+
+    crypto_hash_sha256(digest, (const unsigned char *)text, (size_t)len);
+    mpz_inits(x, cofactor, pm1, NULL);
+    mpz_import(x, sizeof digest, 1, 1, 1, 0, digest);
+    mpz_sub_ui(pm1, mpz_roinit_n(pz, P, N), 1);
+    mpz_divexact(cofactor, pm1, mpz_roinit_n(qz, Q, QN));
+    mpz_powm(x, x, cofactor, pz);
+    from_mpz(h, x);
+    store(out, h);
+    mpz_clears(x, cofactor, pm1, NULL);
+}
+
 const cns_group cns_group_ff2048 = {
     .name = "BELENIOS-2048",
     .elt_bytes = N * 8,
@@ -574,4 +595,5 @@ const cns_group cns_group_ff2048 = {
     .scalar_neg = scalar_neg,
     .scalar_inv = scalar_inv,
     .scalar_random = scalar_random,
+    .indep_generator = indep_generator,
 };
