@@ -37,6 +37,26 @@ static const char FF_G[] =
 static const char FF_Q[] =
     "78571733251071885079927659812671450121821421258408794611510081919805623223441";
 
+/* RFC-3526-2048 as the Belenios specification (3.3, §"RFC-3526-2048") prints it. */
+static const char RFC_P[] =
+    "3231700607131100730033891392642382824881794124114023911284200975140074170663435422261968"
+    "9417363569347117901737909704191754605873209195028853758986185622153212175412514901774520"
+    "2702357960782362488842461894775876411059286460994117232454266225221932305409190376805242"
+    "3551912567971587011700105805587765103886184728025797605490356973256152616708133936179954"
+    "1336476559160368317896729073178384589680639671900977202194168647225871031411336429319536"
+    "1934716365332097170774482279885885653692086452966360772502689555059283627511211740969729"
+    "9806841055435958486658329164213621823107899099944865246826241697203591185250704536109055"
+    "9";
+static const char RFC_Q[] =
+    "1615850303565550365016945696321191412440897062057011955642100487570037085331717711130984"
+    "4708681784673558950868954852095877302936604597514426879493092811076606087706257450887260"
+    "1351178980391181244421230947387938205529643230497058616227133112610966152704595188402621"
+    "1775956283985793505850052902793882551943092364012898802745178486628076308354066968089977"
+    "0668238279580184158948364536589192294840319835950488601097084323612935515705668214659768"
+    "0967358182666048585387241139942942826846043226483180386251344777529641813755605870484864"
+    "9903420527717979243329164582106810911553949549972432623413120848601795592625352268054527"
+    "9";
+
 /* ℓ = 2^252 + 27742317777372353535851937790883648493. */
 static const char L_25519[] =
     "7237005577332262213973186563042994240857116359379907606001950938285454250989";
@@ -102,7 +122,7 @@ static const char *const RI_INVALID[] = {
     "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
 };
 
-static const cns_group *ff, *ed, *ri;
+static const cns_group *ff, *rf, *ed, *ri;
 
 /* ---- helpers ------------------------------------------------------------------ */
 
@@ -184,7 +204,11 @@ static void test_lookup(void)
     ed = cns_group_by_name("Ed25519");
     ri = cns_group_by_name("ristretto255");
     CHECK(ff != NULL && ed != NULL && ri != NULL);
-    CHECK(cns_group_by_name("RFC-3526-2048") == NULL);
+    rf = cns_group_by_name("RFC-3526-2048");
+    CHECK(rf != NULL);
+    CHECK(strcmp(cns_group_name(rf), "RFC-3526-2048") == 0);
+    CHECK(cns_elt_bytes(rf) == 256);
+    CHECK(cns_group_by_name("RFC-3526") == NULL && cns_group_by_name("rfc-3526-2048") == NULL);
     CHECK(cns_group_by_name("ed25519") == NULL);
     CHECK(cns_group_by_name("") == NULL);
     CHECK(cns_group_by_name(NULL) == NULL);
@@ -229,7 +253,24 @@ static void test_parameters(void)
     CHECK(mpz_divisible_p(t, q));
     mpz_powm(t, g, q, p);
     CHECK(mpz_cmp_ui(t, 1) == 0);
+
+    /* RFC-3526-2048: p = 2q + 1 with p, q prime, g = 2 of order q. */
+    CHECK(mpz_set_str(p, RFC_P, 10) == 0 && mpz_set_str(q, RFC_Q, 10) == 0);
+    CHECK(mpz_sizeinbase(p, 2) == 2048 && mpz_sizeinbase(q, 2) == 2047);
+    CHECK(mpz_probab_prime_p(p, 30) > 0 && mpz_probab_prime_p(q, 30) > 0);
+    mpz_mul_2exp(t, q, 1);
+    mpz_add_ui(t, t, 1);
+    CHECK(mpz_cmp(t, p) == 0);
+    mpz_set_ui(g, 2);
+    mpz_powm(t, g, q, p);
+    CHECK(mpz_cmp_ui(t, 1) == 0);
     mpz_clears(p, g, q, t, NULL);
+
+    cns_group_generator(rf, &e);
+    CHECK(elt_is_text(rf, &e, "2"));
+    cns_group_identity(rf, &e);
+    CHECK(elt_is_text(rf, &e, "1"));
+    check_order(rf, RFC_Q);
 
     cns_group_generator(ff, &e);
     CHECK(elt_is_text(ff, &e, FF_G));
@@ -349,6 +390,58 @@ static void test_ff_encodings(void)
     CHECK_OK(cns_elt_decode(ff, &e, bytes, 256));
     CHECK(elt_is_text(ff, &e, FF_G));
     mpz_clears(p, t, NULL);
+}
+
+/*
+ * RFC-3526-2048: the subgroup is the quadratic residues; the check must
+ * refuse 0, p, p − 1 (order 2), a non-residue and p + 1, and accept squares.
+ */
+static void test_rfc_encodings(void)
+{
+    char text[2 * CNS_ELT_TEXT_MAX];
+    cns_elt e;
+    mpz_t p, t, r;
+
+    check_round_trips(rf);
+    expect_elt_text(rf, "1", CNS_OK);
+    expect_elt_text(rf, "2", CNS_OK);
+    expect_elt_text(rf, "4", CNS_OK);
+    expect_elt_text(rf, "0", CNS_ERR_INVALID);
+    expect_elt_text(rf, "01", CNS_ERR_DECODE);
+    expect_elt_text(rf, RFC_P, CNS_ERR_INVALID);
+    mpz_inits(p, t, r, NULL);
+    CHECK(mpz_set_str(p, RFC_P, 10) == 0);
+    mpz_sub_ui(t, p, 1); /* −1 is a non-residue since p ≡ 3 (mod 4) */
+    mpz_text(text, sizeof text, t);
+    expect_elt_text(rf, text, CNS_ERR_INVALID);
+    mpz_sub_ui(t, p, 2); /* −2: −1 · 2, a non-residue */
+    mpz_text(text, sizeof text, t);
+    expect_elt_text(rf, text, CNS_ERR_INVALID);
+    mpz_add_ui(t, p, 1);
+    mpz_text(text, sizeof text, t);
+    expect_elt_text(rf, text, CNS_ERR_INVALID);
+    /* Every square of a random value is in, its negation is out; agrees with x^q. */
+    bool ok = true;
+    gmp_randstate_t rs;
+    gmp_randinit_default(rs);
+    mpz_t q;
+    mpz_init_set_str(q, RFC_Q, 10);
+    for (int i = 0; i < 20; i++) {
+        mpz_urandomm(r, rs, p);
+        mpz_add_ui(r, r, 1);
+        mpz_powm_ui(t, r, 2, p);
+        mpz_text(text, sizeof text, t);
+        ok = ok && cns_elt_from_text(rf, &e, text, strlen(text)) == CNS_OK;
+        mpz_sub(t, p, t);
+        mpz_text(text, sizeof text, t);
+        ok = ok && cns_elt_from_text(rf, &e, text, strlen(text)) == CNS_ERR_INVALID;
+        mpz_powm(t, t, q, p);
+        ok = ok && mpz_cmp_ui(t, 1) != 0;
+    }
+    CHECK(ok);
+    mpz_clear(q);
+    gmp_randclear(rs);
+    mpz_clears(p, t, r, NULL);
 }
 
 static void test_ed_encodings(void)
@@ -487,7 +580,8 @@ static void test_ri_encodings(void)
 
 static void test_scalar_text(const cns_group *g, const char *q_text)
 {
-    char text[200];
+    char text[2 * CNS_SCALAR_TEXT_MAX];
+    bool small_q = strlen(q_text) < 100; /* 256-bit orders; RFC-3526-2048's q has 2047 bits */
     cns_scalar k, back;
 
     expect_scalar_text(g, "0", CNS_OK);
@@ -510,18 +604,25 @@ static void test_scalar_text(const cns_group *g, const char *q_text)
     mpz_text(text, sizeof text, q);
     expect_scalar_text(g, text, CNS_ERR_DECODE);
     mpz_clear(q);
+    cns_err want = small_q ? CNS_ERR_DECODE : CNS_OK;
     expect_scalar_text(
         g, "115792089237316195423570985008687907853269984665640564039457584007913129639936",
-        CNS_ERR_DECODE); /* 2^256 */
+        want); /* 2^256 */
     expect_scalar_text(
         g, "115792089237316195423570985008687907853269984665640564039457584007913129639935",
-        CNS_ERR_DECODE); /* 2^256 − 1 */
+        want); /* 2^256 − 1 */
     memset(text, '0', 79);
     text[0] = '1';
     text[79] = '\0';
-    expect_scalar_text(g, text, CNS_ERR_DECODE);
+    expect_scalar_text(g, text, want);
     memset(text, '9', 150);
     text[150] = '\0';
+    expect_scalar_text(g, text, want);
+    memset(text, '9', 700); /* above every order */
+    text[700] = '\0';
+    expect_scalar_text(g, text, CNS_ERR_DECODE);
+    memset(text, '9', 617); /* 617 digits: above 2^2048 */
+    text[617] = '\0';
     expect_scalar_text(g, text, CNS_ERR_DECODE);
 
     /* Round trips of random scalars; a small buffer gives "". */
@@ -910,6 +1011,21 @@ static void test_belenios(const char *dir, const char *privkey)
     json_decref(election);
 }
 
+/* Belenios 3.3's threshold records: the trustees' proofs of knowledge in each group. */
+static void test_belenios_threshold(const char *dir, const char *group_name)
+{
+    const cns_group *g = cns_group_by_name(group_name);
+    json_t *threshold = load_json(dir, "threshold.json");
+    json_t *keys = json_object_get(threshold, "verification_keys");
+
+    CHECK(g != NULL && threshold != NULL);
+    if (g != NULL && threshold != NULL) {
+        check_keys(g, keys, 3);
+        CHECK(pok_tampered_fails(g, json_array_get(keys, 0)));
+    }
+    json_decref(threshold);
+}
+
 int main(void)
 {
     if (sodium_init() < 0) {
@@ -919,11 +1035,12 @@ int main(void)
     test_lookup();
     test_parameters();
     test_ff_encodings();
+    test_rfc_encodings();
     test_ed_encodings();
     test_ri_encodings();
-    const cns_group *groups[3] = {ff, ed, ri};
-    const char *orders[3] = {FF_Q, L_25519, L_25519};
-    for (int i = 0; i < 3; i++) {
+    const cns_group *groups[4] = {ff, rf, ed, ri};
+    const char *orders[4] = {FF_Q, RFC_Q, L_25519, L_25519};
+    for (int i = 0; i < 4; i++) {
         test_scalar_text(groups[i], orders[i]);
         test_scalar_algebra(groups[i]);
         test_elt_algebra(groups[i]);
@@ -932,5 +1049,8 @@ int main(void)
     }
     test_belenios("belenios-2.0-ff", "C232985A.privkey");
     test_belenios("belenios-2.1-ed25519", "A7687693.privkey");
+    test_belenios_threshold("belenios-3.3/a-ed25519-threshold", "Ed25519");
+    test_belenios_threshold("belenios-3.3/b1-belenios2048-threshold", "BELENIOS-2048");
+    test_belenios_threshold("belenios-3.3/b2-rfc3526-2048-threshold", "RFC-3526-2048");
     return CHECK_DONE();
 }

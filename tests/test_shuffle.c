@@ -234,6 +234,7 @@ int main(void)
         return 1;
     test_known_generators();
     test_group("BELENIOS-2048");
+    test_group("RFC-3526-2048");
     test_group("Ed25519");
     test_group("ristretto255");
     return CHECK_DONE();

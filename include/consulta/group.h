@@ -3,9 +3,12 @@
  *
  * The protocol is written once, in multiplicative notation as the Belenios
  * specification writes it (g^x, products of ciphertexts), against this
- * interface. Three prime-order groups implement it:
+ * interface. Four prime-order groups implement it:
  *
  *   "BELENIOS-2048"  2048-bit finite field, 256-bit subgroup order (GMP)
+ *   "RFC-3526-2048"  the 2048-bit MODP group of RFC 3526, g = 2, subgroup of
+ *                    order q = (p − 1)/2 (2047 bits) (GMP); Belenios' group
+ *                    for elections with non-homomorphic questions
  *   "Ed25519"        the prime-order subgroup of edwards25519, as Belenios 2.1
  *                    defines it (text form: 64 hex digits, big-endian)
  *   "ristretto255"   RFC 9496 (text form: 64 hex digits of the canonical
@@ -33,16 +36,21 @@
 
 #include "consulta/error.h"
 
-#define CNS_SCALAR_BYTES      32
+/* Room for a scalar of the largest group order (RFC-3526-2048's 2047 bits). */
+#define CNS_SCALAR_BYTES      256
 #define CNS_ELT_STORAGE_BYTES 256
 /* Longest text form of an element, plus the terminating NUL (2048-bit decimal). */
 #define CNS_ELT_TEXT_MAX 640
-/* Longest text form of a scalar (decimal below 2^256), plus the NUL. */
-#define CNS_SCALAR_TEXT_MAX 80
+/* Longest text form of a scalar (decimal below 2^2048), plus the NUL. */
+#define CNS_SCALAR_TEXT_MAX 640
 /* Longest canonical byte encoding of an element. */
 #define CNS_ELT_MAX_BYTES 256
 
-/* An integer modulo the group order q: 32 bytes little-endian, always < q. */
+/*
+ * An integer modulo the group order q, little-endian, always < q; the bytes
+ * past q's length are zero (32 bytes are used for every group but
+ * RFC-3526-2048), so equal scalars have equal bytes.
+ */
 typedef struct cns_scalar {
     unsigned char le[CNS_SCALAR_BYTES];
 } cns_scalar;
@@ -171,7 +179,7 @@ bool cns_elt_eq(const cns_group *group, const cns_elt *a, const cns_elt *b);
 
 /* ---- scalars ----------------------------------------------------------------------- */
 
-/* The group order q as a 32-byte little-endian integer. */
+/* The group order q as a CNS_SCALAR_BYTES-byte little-endian integer. */
 void cns_group_order(const cns_group *group, unsigned char out[CNS_SCALAR_BYTES]);
 
 /*

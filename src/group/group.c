@@ -13,12 +13,12 @@
 _Static_assert(GMP_NAIL_BITS == 0 && CNS_SCALAR_BYTES % sizeof(mp_limb_t) == 0, "GMP limbs");
 
 #define SCALAR_LIMBS      (CNS_SCALAR_BYTES / sizeof(mp_limb_t))
-#define SCALAR_DIGITS_MAX 78 /* 2^256 < 10^78 */
+#define SCALAR_DIGITS_MAX 617 /* 2^2048 < 10^617 */
 
 const cns_group *cns_group_by_name(const char *name)
 {
-    static const cns_group *const groups[] = {&cns_group_ff2048, &cns_group_ed25519,
-                                              &cns_group_ristretto255};
+    static const cns_group *const groups[] = {&cns_group_ff2048, &cns_group_rfc3526,
+                                              &cns_group_ed25519, &cns_group_ristretto255};
     if (name == NULL)
         return NULL;
     for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++) {
@@ -168,7 +168,7 @@ done:
 /* CT: the length of the text shows (leading zero limbs and digits are skipped). */
 size_t cns_scalar_to_text(const cns_group *group, char *out, size_t cap, const cns_scalar *k)
 {
-    unsigned char digits[SCALAR_DIGITS_MAX + 1]; /* mpn_get_str: 2^256 − 1, plus one */
+    unsigned char digits[SCALAR_DIGITS_MAX + 1]; /* mpn_get_str: 2^2048 − 1, plus one */
     mp_limb_t v[SCALAR_LIMBS];
     mp_size_t n = SCALAR_LIMBS;
     size_t ndigits = 0, len;

@@ -50,6 +50,7 @@ struct cns_group {
 };
 
 extern const cns_group cns_group_ff2048;
+extern const cns_group cns_group_rfc3526;
 extern const cns_group cns_group_ed25519;
 extern const cns_group cns_group_ristretto255;
 

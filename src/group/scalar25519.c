@@ -5,10 +5,18 @@
 
 #include <sodium.h>
 
+#define SC_BYTES 32 /* ℓ < 2^253 */
+
 /* ℓ, little-endian. */
 static const unsigned char ORDER[CNS_SCALAR_BYTES] = {
     0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
     0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10};
+
+/* The bytes past ℓ's 32 are zero in every scalar (consulta/group.h). */
+static void clear_tail(cns_scalar *out)
+{
+    memset(out->le + SC_BYTES, 0, CNS_SCALAR_BYTES - SC_BYTES);
+}
 
 void cns_sc25519_order(unsigned char out[CNS_SCALAR_BYTES])
 {
@@ -41,26 +49,30 @@ void cns_sc25519_reduce_be(cns_scalar *out, const unsigned char *be, size_t len)
 void cns_sc25519_add(cns_scalar *out, const cns_scalar *a, const cns_scalar *b)
 {
     crypto_core_ed25519_scalar_add(out->le, a->le, b->le);
+    clear_tail(out);
 }
 
 void cns_sc25519_sub(cns_scalar *out, const cns_scalar *a, const cns_scalar *b)
 {
     crypto_core_ed25519_scalar_sub(out->le, a->le, b->le);
+    clear_tail(out);
 }
 
 void cns_sc25519_mul(cns_scalar *out, const cns_scalar *a, const cns_scalar *b)
 {
     crypto_core_ed25519_scalar_mul(out->le, a->le, b->le);
+    clear_tail(out);
 }
 
 void cns_sc25519_neg(cns_scalar *out, const cns_scalar *a)
 {
     crypto_core_ed25519_scalar_negate(out->le, a->le);
+    clear_tail(out);
 }
 
 cns_err cns_sc25519_inv(cns_scalar *out, const cns_scalar *a)
 {
-    unsigned char r[CNS_SCALAR_BYTES];
+    unsigned char r[CNS_SCALAR_BYTES] = {0};
     cns_err err = CNS_OK;
 
     if (crypto_core_ed25519_scalar_invert(r, a->le) != 0)
@@ -74,4 +86,5 @@ cns_err cns_sc25519_inv(cns_scalar *out, const cns_scalar *a)
 void cns_sc25519_random(cns_scalar *out)
 {
     crypto_core_ed25519_scalar_random(out->le);
+    clear_tail(out);
 }
