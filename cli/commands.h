@@ -25,6 +25,9 @@ int cmd_decrypt(int argc, char **argv);
 /* everyone (cmd_verify.c, cmd_count.c) */
 int cmd_verify(int argc, char **argv);
 int cmd_count(int argc, char **argv);
+/* the trustees' mixnet (cmd_shuffle.c) */
+int cmd_shuffle(int argc, char **argv);
+int cmd_shuffle_verify(int argc, char **argv);
 /* the board server (cmd_serve.c) */
 int cmd_serve(int argc, char **argv);
 int cmd_export(int argc, char **argv);
