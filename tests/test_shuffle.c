@@ -228,11 +228,37 @@ static void test_known_generators(void)
     CHECK(strcmp(text, ED_GEN_0) == 0);
 }
 
+/* Large multi-exponentiations (the verifier's) agree with plain powers. */
+static void test_multi_pow(const char *name, size_t n)
+{
+    const cns_group *G = cns_group_by_name(name);
+    cns_elt *bases = calloc(n, sizeof *bases), x, y, t;
+    cns_scalar *exps = calloc(n, sizeof *exps), k;
+
+    cns_group_identity(G, &y);
+    for (size_t i = 0; i < n; i++) {
+        cns_scalar_random(G, &k);
+        cns_group_pow_g(G, &bases[i], &k);
+        cns_scalar_random(G, &exps[i]);
+        if (i % 7 == 3)
+            cns_scalar_from_u64(G, &exps[i], i);
+        cns_elt_pow_public(G, &t, &bases[i], &exps[i]);
+        cns_elt_mul(G, &y, &y, &t);
+    }
+    CHECK_OK(cns_elt_multi_pow(G, &x, bases, exps, n));
+    CHECK(cns_elt_eq(G, &x, &y));
+    free(bases);
+    free(exps);
+}
+
 int main(void)
 {
     if (sodium_init() < 0)
         return 1;
     test_known_generators();
+    test_multi_pow("BELENIOS-2048", 300);
+    test_multi_pow("BELENIOS-2048", 4);
+    test_multi_pow("RFC-3526-2048", 40);
     test_group("BELENIOS-2048");
     test_group("RFC-3526-2048");
     test_group("Ed25519");
