@@ -53,7 +53,7 @@ static uint64_t *read_weights(const char *path, size_t n)
          w != NULL && line != NULL; line = strtok_r(NULL, "\n", &save), i++) {
         if (i >= n || !cli_parse_u64(line, 1, CNS_MAX_WEIGHT, &w[i])) {
             fprintf(stderr,
-                    "consulta credentials: %s, line %zu: expected a weight from 1 to %d, "
+                    "consulta credentials: %s, line %zu: expected a weight from 1 to %u, "
                     "one line per voter\n",
                     path, i + 1, CNS_MAX_WEIGHT);
             free(w);

@@ -451,7 +451,7 @@ static void test_list_rules(void)
         {",0", "not a positive decimal integer"},   {",01", "not a positive decimal integer"},
         {",-1", "not a positive decimal integer"},  {",+1", "not a positive decimal integer"},
         {",1.5", "not a positive decimal integer"}, {",", "empty weight"},
-        {",1000000001", "weight above 1000000000"}, {",99999999999999999999", "positive decimal"},
+        {",4294967296", "weight above 4294967295"}, {",99999999999999999999", "positive decimal"},
         {",1,7", "expected \"<element>\" or"},
     };
     for (size_t i = 0; i < sizeof bad_weights / sizeof bad_weights[0]; i++) {

@@ -148,7 +148,7 @@ static void test_reference_trustees(const char *dir, const char *group_name)
     char ids[NREF][CNS_CERT_ID_BYTES];
     CHECK(reference_ids(dir, ids) == NREF);
     for (size_t j = 0; j < NREF; j++) {
-        char name[128];
+        char name[256];
         size_t klen, dlen;
         cns_scalar S;
         cns_elt gS;
@@ -257,7 +257,7 @@ static void test_reference_ceremony(const char *dir, const char *group_name)
     CHECK(params != NULL && ref_params != NULL && params_len == tlen &&
           memcmp(params, ref_params, tlen) == 0);
     for (size_t j = 0; j < NREF; j++) {
-        char name[128];
+        char name[256];
         size_t dlen, klen;
         snprintf(name, sizeof name, "%s.dkey", ids[j]);
         char *ref = read_in(dir, name, &dlen, 1);
@@ -637,7 +637,7 @@ static void test_reject_pok(const struct cer *c)
     cns_scalar one;
     cns_scalar_from_u64(g, &one, 1);
     cns_scalar_add(g, &pok.response, &pok.response, &one);
-    cns_tr_tpk_write(&b, g, &X, &pok, NULL, 0);
+    cns_tr_tpk_write(&b, g, &X, &pok, NULL, NULL, 0);
     EXPECT_REFUSED(cns_trustee_pubkey_verify(NULL, g, b.data, b.len, "X.pubkey", &diag),
                    CNS_ERR_VERIFY, diag, "X.pubkey: proof of knowledge (pok) does not verify");
     char *json = NULL;
@@ -712,7 +712,7 @@ static void test_reject_cert_signature(const struct cer *c)
     CHECK_OK(cns_tr_seed_keys(g, c->seeds[1], CNS_SEED_LEN, &sk2, &dk2, &diag));
     cns_group_pow_g(g, &vk2, &sk2);
     cns_group_pow_g(g, &ek2, &dk2);
-    cns_tr_cert_keys_write(&keys, g, &vk2, &ek2);
+    cns_tr_cert_keys_write(&keys, g, NULL, &vk2, &ek2);
     cns_tr_sign(&cert, g, &sk1, keys.data, keys.len); /* trustee 2's keys signed by trustee 1 */
     replace_line(&certs, &c->certs, 1, cert.data, cert.len);
     cns_ceremony *cer = NULL;
@@ -1247,7 +1247,7 @@ static void test_cross_belenios_ceremony(void)
     load_in(&c.polys, dir, "polynomials.jsons");
     CHECK_OK(cer_step4(&c, &diag));
     for (size_t j = 0; j < N; j++) {
-        char name[128];
+        char name[256];
         size_t klen;
         snprintf(name, sizeof name, "%s.vinput", ids[j]);
         CHECK(c.vinputs[j] != NULL && file_is(dir, name, c.vinputs[j], c.vinput_len[j]));
@@ -1264,14 +1264,14 @@ static void test_cross_belenios_ceremony(void)
     }
     cns_buf_reset(&c.voutputs);
     for (size_t j = 0; j < N; j++) {
-        char name[128];
+        char name[256];
         snprintf(name, sizeof name, "%s.voutput", ids[j]);
         load_in(&c.voutputs, dir, name);
     }
     CHECK_OK(cer_step6(&c, &diag));
     CHECK(c.params != NULL && file_is(dir, "threshold.json", c.params, c.params_len));
     for (size_t j = 0; j < N; j++) {
-        char name[128];
+        char name[256];
         cns_scalar S;
         snprintf(name, sizeof name, "%s.dkey", ids[j]);
         CHECK(c.dkeys[j] != NULL && file_is(dir, name, c.dkeys[j], c.dkey_len[j]));
@@ -1305,7 +1305,7 @@ static void write_ceremony(const char *dir, const struct cer *c, bool voutputs)
     write_in(dir, "certs.jsons", c->certs.data, c->certs.len - 1);
     write_in(dir, "polynomials.jsons", c->polys.data, c->polys.len - 1);
     for (size_t i = 0; i < N; i++) {
-        char name[128];
+        char name[256];
         size_t l;
         snprintf(name, sizeof name, "%s.key", c->ids[i]);
         write_in(dir, name, c->seeds[i], CNS_SEED_LEN);
@@ -1342,7 +1342,7 @@ static void test_cross_consulta_ceremony(void)
     char routed[128];
     snprintf(routed, sizeof routed, "%s/routed", dir);
     for (size_t j = 0; j < N; j++) {
-        char name[128];
+        char name[256];
         snprintf(name, sizeof name, "%s.vinput", c.ids[j]);
         CHECK(file_is(routed, name, c.vinputs[j], c.vinput_len[j]));
         CHECK(sh(dir, BT " --certs certs.jsons --key %s.key --step 5 < %s.vinput > %s.bt-voutput",
@@ -1354,7 +1354,7 @@ static void test_cross_consulta_ceremony(void)
              c.ids[0], c.ids[1], c.ids[2]) == 0);
     CHECK(file_is(dir, "threshold.json", c.params, c.params_len));
     for (size_t j = 0; j < N; j++) {
-        char name[128];
+        char name[256];
         snprintf(name, sizeof name, "%s.dkey", c.ids[j]);
         CHECK(file_is(dir, name, c.dkeys[j], c.dkey_len[j]));
     }
@@ -1436,7 +1436,7 @@ static void test_cross_mixed(void)
     CHECK(reference_ids(dir, c.ids) == N);
     size_t bt = N;
     for (size_t i = 0; i < N; i++) {
-        char name[128];
+        char name[256];
         snprintf(name, sizeof name, "%s.key", c.ids[i]);
         char *seed = read_in(dir, name, &len, 1);
         if (seed != NULL && len == CNS_SEED_LEN)
@@ -1475,7 +1475,7 @@ static void test_cross_mixed(void)
     CHECK(sh(dir, BT " --certs certs.jsons --step 4 --polynomials polynomials.jsons") == 0);
     CHECK_OK(cer_step4(&c, &diag));
     for (size_t j = 0; j < N; j++) {
-        char name[128];
+        char name[256];
         snprintf(name, sizeof name, "%s.vinput", c.ids[j]);
         CHECK(c.vinputs[j] != NULL && file_is(dir, name, c.vinputs[j], c.vinput_len[j]));
     }
@@ -1501,7 +1501,7 @@ static void test_cross_mixed(void)
     CHECK_OK(cer_step6(&c, &diag));
     CHECK(c.params != NULL && file_is(dir, "threshold.json", c.params, c.params_len));
     for (size_t j = 0; j < N; j++) {
-        char name[128];
+        char name[256];
         cns_scalar S;
         snprintf(name, sizeof name, "%s.dkey", c.ids[j]);
         CHECK(c.dkeys[j] != NULL && file_is(dir, name, c.dkeys[j], c.dkey_len[j]));

@@ -10,7 +10,7 @@
 #define CNS_MAX_ELECTION_BYTES (1u << 20) /* election.json */
 #define CNS_MAX_BALLOT_BYTES   (4u << 20) /* one ballot */
 #define CNS_MAX_TRUSTEES       64         /* trustees of one election */
-#define CNS_MAX_WEIGHT         1000000000 /* weight of one credential */
-#define CNS_MAX_VOTERS         100000000  /* credentials of one election */
+#define CNS_MAX_WEIGHT         4294967295u /* weight of one credential (Belenios 3.x allows large ones) */
+#define CNS_MAX_VOTERS         100000000 /* credentials of one election */
 
 #endif

@@ -198,9 +198,10 @@ cns_err cns_board_end_ballots(cns_board *b, cns_diag *diag)
 /* The board's sized_encrypted_tally for its tally whose bytes hash to hex. */
 static void write_sized(cns_buf *sized, const cns_tally *tally, const char *hex)
 {
-    cns_buf_printf(sized, "{\"num_tallied\":%llu,\"total_weight\":%llu,\"encrypted_tally\":\"%s\"}",
-                   (unsigned long long)cns_tally_num_tallied(tally),
-                   (unsigned long long)cns_tally_total_weight(tally), hex);
+    cns_buf_printf(sized, "{\"num_tallied\":%llu,\"total_weight\":",
+                   (unsigned long long)cns_tally_num_tallied(tally));
+    cns_jw_weight(sized, cns_tally_total_weight(tally)); /* Belenios 3.x: a string above 2^30 − 1 */
+    cns_buf_printf(sized, ",\"encrypted_tally\":\"%s\"}", hex);
 }
 
 cns_err cns_board_publish_tally(cns_board *b, const char *json, size_t len, const char *given,

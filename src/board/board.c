@@ -103,18 +103,19 @@ static cns_err on_encrypted_tally(cns_board *b, const pending_data *d, cns_diag 
     const char *what = "sized encrypted tally";
     const pending_data *tally;
     json_t *root = NULL;
-    long long num, weight;
+    long long num;
+    uint64_t weight = 0;
     cns_err err = wrapper(&root, d, keys, 3, what, diag);
     if (err == CNS_OK)
         err = cns_jr_int(root, "num_tallied", 0, INT64_MAX, &num, what, diag);
     if (err == CNS_OK)
-        err = cns_jr_int(root, "total_weight", 0, INT64_MAX, &weight, what, diag);
+        err = cns_jr_weight_value(json_object_get(root, "total_weight"), INT64_MAX, &weight,
+                                  "sized encrypted tally: total_weight", diag);
     if (err == CNS_OK)
         err = named(b, root, "encrypted_tally", what, &tally, diag);
     json_decref(root);
     if (err == CNS_OK)
-        err = cns_board_check_tally(b, tally->bytes, tally->len, (uint64_t)num, (uint64_t)weight,
-                                    diag);
+        err = cns_board_check_tally(b, tally->bytes, tally->len, (uint64_t)num, weight, diag);
     b->summary.tallied = err == CNS_OK;
     return err;
 }

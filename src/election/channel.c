@@ -6,10 +6,12 @@
  * that carry secrets, so that those never pass through jansson's unwiped
  * heap. See trustees_internal.h.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <nettle/ccm.h>
+#include <nettle/gcm.h>
 #include <sodium.h>
 
 #include "consulta/base58.h"
@@ -145,38 +147,108 @@ cns_err cns_tr_signed_read(const cns_group *group, const json_t *v, const char *
 
 /* ---- certificates and coefexps ------------------------------------------------------ */
 
-void cns_tr_cert_keys_write(cns_buf *buf, const cns_group *group, const cns_elt *vk,
-                            const cns_elt *ek)
+void cns_tr_cert_keys_write(cns_buf *buf, const cns_group *group, const cns_tr_context *ctx,
+                            const cns_elt *vk, const cns_elt *ek)
 {
-    cns_buf_puts(buf, "{\"verification\":");
+    cns_buf_puts(buf, "{");
+    if (ctx != NULL) {
+        cns_buf_puts(buf, "\"context\":{\"group\":");
+        cns_jw_cstr(buf, cns_group_name(group));
+        cns_buf_printf(buf, ",\"size\":%zu,\"threshold\":%zu,\"index\":%zu},", ctx->size,
+                       ctx->threshold, ctx->index);
+    }
+    cns_buf_puts(buf, "\"verification\":");
     cns_jw_elt(buf, group, vk);
     cns_buf_puts(buf, ",\"encryption\":");
     cns_jw_elt(buf, group, ek);
     cns_buf_puts(buf, "}");
 }
 
+/* The context object: its group must be ours; sizes within CNS_MAX_TRUSTEES. */
+static cns_err context_read(const cns_group *group, const json_t *v, cns_tr_context *ctx,
+                            const char *what, cns_diag *diag)
+{
+    static const char *const keys[] = {"group", "size", "threshold", "index"};
+    char w[300];
+    const char *name;
+    long long size = 0, threshold = 0, index = 0;
+    snprintf(w, sizeof w, "%s: context", what);
+    cns_err err = cns_jr_fields(v, keys, 4, w, diag);
+    if (err == CNS_OK)
+        err = cns_jr_string(v, "group", &name, NULL, w, diag);
+    if (err == CNS_OK && strcmp(name, cns_group_name(group)) != 0)
+        err = cns_diag_set(diag, CNS_ERR_VERIFY, "%s: group \"%s\", not the election's %s", w, name,
+                           cns_group_name(group));
+    if (err == CNS_OK)
+        err = cns_jr_int(v, "size", 1, CNS_MAX_TRUSTEES, &size, w, diag);
+    if (err == CNS_OK)
+        err = cns_jr_int(v, "threshold", 1, size, &threshold, w, diag);
+    if (err == CNS_OK)
+        err = cns_jr_int(v, "index", 1, size, &index, w, diag);
+    ctx->size = (size_t)size;
+    ctx->threshold = (size_t)threshold;
+    ctx->index = (size_t)index;
+    return err;
+}
+
 /* Parse the cert_keys message (canonical). */
 static cns_err cert_keys_read(const cns_group *group, const char *msg, size_t len, cns_tr_cert *c,
                               const char *what, cns_diag *diag)
 {
-    static const char *const keys[] = {"verification", "encryption"};
+    static const char *const keys[] = {"?context", "verification", "encryption"};
     json_t *root = NULL;
     cns_buf back;
     cns_buf_init(&back, CNS_TR_MAX_BYTES);
     cns_err err = cns_jr_parse(&root, msg, len, what, diag);
     if (err == CNS_OK)
-        err = cns_jr_fields(root, keys, 2, what, diag);
+        err = cns_jr_fields(root, keys, 3, what, diag);
+    c->has_context = err == CNS_OK && json_object_get(root, "context") != NULL;
+    if (err == CNS_OK && c->has_context)
+        err = context_read(group, json_object_get(root, "context"), &c->context, what, diag);
     if (err == CNS_OK)
         err = cns_jr_elt(group, json_object_get(root, "verification"), &c->vk, what, diag);
     if (err == CNS_OK)
         err = cns_jr_elt(group, json_object_get(root, "encryption"), &c->ek, what, diag);
     if (err == CNS_OK) {
-        cns_tr_cert_keys_write(&back, group, &c->vk, &c->ek);
+        cns_tr_cert_keys_write(&back, group, c->has_context ? &c->context : NULL, &c->vk, &c->ek);
         err = cns_jr_canonical(msg, len, &back, what, diag);
     }
     json_decref(root);
     cns_buf_free(&back);
     return err;
+}
+
+cns_err cns_tr_context_check(const cns_tr_cert *cert, size_t n, size_t t, size_t i,
+                             const char *what, cns_diag *diag)
+{
+    if (!cert->has_context)
+        return cns_diag_set(diag, CNS_ERR_VERIFY,
+                            "%s (%s): no context, which Belenios 2.5.1 and later require", what,
+                            cert->id);
+    if (cert->context.size != n)
+        return cns_diag_set(diag, CNS_ERR_VERIFY, "%s (%s): context size %zu, not %zu", what,
+                            cert->id, cert->context.size, n);
+    if (cert->context.threshold != t)
+        return cns_diag_set(diag, CNS_ERR_VERIFY, "%s (%s): context threshold %zu, not %zu", what,
+                            cert->id, cert->context.threshold, t);
+    if (cert->context.index != i + 1)
+        return cns_diag_set(diag, CNS_ERR_VERIFY, "%s (%s): context index %zu, not %zu", what,
+                            cert->id, cert->context.index, i + 1);
+    return CNS_OK;
+}
+
+void cns_tr_certs_sig_msg(cns_buf *buf, const cns_group *group, const char *certs, size_t certs_len,
+                          const cns_elt *A, size_t t)
+{
+    cns_buf_puts(buf, "certs_sig|{\"certs\":");
+    cns_buf_put(buf, certs, certs_len);
+    cns_buf_puts(buf, ",\"coefexps\":[");
+    for (size_t k = 0; k < t; k++) {
+        if (k > 0)
+            cns_buf_puts(buf, ",");
+        cns_jw_elt(buf, group, &A[k]);
+    }
+    cns_buf_puts(buf, "]}");
 }
 
 cns_err cns_tr_cert_read(const cns_group *group, const json_t *v, cns_tr_cert *cert, cns_buf *text,
@@ -332,10 +404,20 @@ static void ccm_params(const cns_group *group, struct ccm_params *p, const cns_e
     sodium_memzero(&fs, sizeof fs);
 }
 
-static void encrypted_write(cns_buf *buf, const cns_group *group, const cns_elt *alpha,
-                            const cns_elt *beta, const char *hex, size_t hex_len)
+/* The "algorithm" member as written: none (2.0: AES-CCM), or its name. */
+static const char *const ALGORITHM_NAME[] = {NULL, "AES-CCM", "AES-GCM"};
+
+static void encrypted_write(cns_buf *buf, const cns_group *group, cns_tr_cipher cipher,
+                            const cns_elt *alpha, const cns_elt *beta, const char *hex,
+                            size_t hex_len)
 {
-    cns_buf_puts(buf, "{\"alpha\":");
+    cns_buf_puts(buf, "{");
+    if (ALGORITHM_NAME[cipher] != NULL) {
+        cns_buf_puts(buf, "\"algorithm\":");
+        cns_jw_cstr(buf, ALGORITHM_NAME[cipher]);
+        cns_buf_puts(buf, ",");
+    }
+    cns_buf_puts(buf, "\"alpha\":");
     cns_jw_elt(buf, group, alpha);
     cns_buf_puts(buf, ",\"beta\":");
     cns_jw_elt(buf, group, beta);
@@ -344,9 +426,41 @@ static void encrypted_write(cns_buf *buf, const cns_group *group, const cns_elt 
     cns_buf_puts(buf, "}");
 }
 
-/* Encrypt the (secret) plaintext pt to ek; append the encrypted_msg. */
-static cns_err encrypt_to(cns_buf *out, const cns_group *group, const cns_elt *ek,
-                          const unsigned char *pt, size_t len)
+/*
+ * AES-256-GCM as Belenios 3.1 and later do it (Cryptokit's AEAD.aes_gcm):
+ * key = SHA256("key|"+K), IV = all 32 bytes of SHA256("iv|"+alpha), the
+ * 16-byte tag after the ciphertext. OUT: ct (len + 16 bytes).
+ */
+static void gcm_seal(const struct ccm_params *p, unsigned char *ct, const unsigned char *pt,
+                     size_t len)
+{
+    struct gcm_aes256_ctx ctx;
+    gcm_aes256_set_key(&ctx, p->key);
+    gcm_aes256_set_iv(&ctx, sizeof p->iv, p->iv);
+    gcm_aes256_encrypt(&ctx, len, ct, pt);
+    gcm_aes256_digest(&ctx, GCM_DIGEST_SIZE, ct + len);
+    sodium_memzero(&ctx, sizeof ctx);
+}
+
+/* Inverse of gcm_seal: pt (len − 16 bytes); false if the tag does not check (compared in CT). */
+static bool gcm_open(const struct ccm_params *p, unsigned char *pt, const unsigned char *ct,
+                     size_t len)
+{
+    struct gcm_aes256_ctx ctx;
+    unsigned char tag[GCM_DIGEST_SIZE];
+    size_t mlen = len - GCM_DIGEST_SIZE;
+    gcm_aes256_set_key(&ctx, p->key);
+    gcm_aes256_set_iv(&ctx, sizeof p->iv, p->iv);
+    gcm_aes256_decrypt(&ctx, mlen, pt, ct);
+    gcm_aes256_digest(&ctx, GCM_DIGEST_SIZE, tag);
+    bool ok = sodium_memcmp(tag, ct + mlen, GCM_DIGEST_SIZE) == 0;
+    sodium_memzero(&ctx, sizeof ctx);
+    return ok;
+}
+
+/* Encrypt the (secret) plaintext pt to ek with cipher; append the encrypted_msg. */
+static cns_err encrypt_to(cns_buf *out, const cns_group *group, cns_tr_cipher cipher,
+                          const cns_elt *ek, const unsigned char *pt, size_t len)
 {
     cns_scalar r, s;
     cns_elt alpha, beta, K;
@@ -354,12 +468,13 @@ static cns_err encrypt_to(cns_buf *out, const cns_group *group, const cns_elt *e
     struct ccm_aes256_ctx ctx;
     unsigned char *ct = NULL;
     char *hex = NULL;
+    size_t tag = cipher == CNS_TR_GCM ? GCM_DIGEST_SIZE : CCM_TAG_BYTES;
     cns_err err = CNS_ERR_NOMEM;
 
-    if (len > (size_t)UINT32_MAX - CCM_TAG_BYTES)
+    if (len > (size_t)UINT32_MAX - tag)
         return CNS_ERR_LIMIT;
-    ct = malloc(len + CCM_TAG_BYTES);
-    hex = malloc(2 * (len + CCM_TAG_BYTES) + 1);
+    ct = malloc(len + tag);
+    hex = malloc(2 * (len + tag) + 1);
     if (ct == NULL || hex == NULL)
         goto done;
     cns_scalar_random(group, &r);
@@ -369,11 +484,15 @@ static cns_err encrypt_to(cns_buf *out, const cns_group *group, const cns_elt *e
     cns_elt_pow(group, &beta, ek, &r);
     cns_elt_mul(group, &beta, &beta, &K);
     ccm_params(group, &p, &K, &alpha, len);
-    ccm_aes256_set_key(&ctx, p.key);
-    ccm_aes256_encrypt_message(&ctx, p.nonce_len, p.iv, 0, NULL, CCM_TAG_BYTES, len + CCM_TAG_BYTES,
-                               ct, pt);
-    sodium_bin2hex(hex, 2 * (len + CCM_TAG_BYTES) + 1, ct, len + CCM_TAG_BYTES);
-    encrypted_write(out, group, &alpha, &beta, hex, 2 * (len + CCM_TAG_BYTES));
+    if (cipher == CNS_TR_GCM) {
+        gcm_seal(&p, ct, pt, len);
+    } else {
+        ccm_aes256_set_key(&ctx, p.key);
+        ccm_aes256_encrypt_message(&ctx, p.nonce_len, p.iv, 0, NULL, CCM_TAG_BYTES,
+                                   len + CCM_TAG_BYTES, ct, pt);
+    }
+    sodium_bin2hex(hex, 2 * (len + tag) + 1, ct, len + tag);
+    encrypted_write(out, group, cipher, &alpha, &beta, hex, 2 * (len + tag));
     err = cns_buf_status(out);
 done:
     sodium_memzero(&r, sizeof r);
@@ -389,12 +508,19 @@ done:
 cns_err cns_tr_channel_send(cns_buf *out, const cns_group *group, const cns_scalar *sk,
                             const cns_elt *recipient, const char *msg, size_t len)
 {
-    return cns_tr_channel_send_to(out, group, sk, recipient, recipient, msg, len);
+    return cns_tr_channel_send_alg(out, group, CNS_TR_CCM, sk, recipient, recipient, msg, len);
 }
 
 cns_err cns_tr_channel_send_to(cns_buf *out, const cns_group *group, const cns_scalar *sk,
                                const cns_elt *recipient, const cns_elt *ek, const char *msg,
                                size_t len)
+{
+    return cns_tr_channel_send_alg(out, group, CNS_TR_CCM, sk, recipient, ek, msg, len);
+}
+
+cns_err cns_tr_channel_send_alg(cns_buf *out, const cns_group *group, cns_tr_cipher cipher,
+                                const cns_scalar *sk, const cns_elt *recipient, const cns_elt *ek,
+                                const char *msg, size_t len)
 {
     cns_buf cm, sm;
     if (len > CNS_TR_MAX_BYTES)
@@ -414,7 +540,7 @@ cns_err cns_tr_channel_send_to(cns_buf *out, const cns_group *group, const cns_s
         err = cns_buf_status(&sm);
     }
     if (err == CNS_OK)
-        err = encrypt_to(out, group, ek, (const unsigned char *)sm.data, sm.len);
+        err = encrypt_to(out, group, cipher, ek, (const unsigned char *)sm.data, sm.len);
     cns_buf_free(&cm);
     cns_buf_free(&sm);
     return err;
@@ -422,6 +548,7 @@ cns_err cns_tr_channel_send_to(cns_buf *out, const cns_group *group, const cns_s
 
 /* A parsed encrypted_msg: the elements and the raw ciphertext‖tag. */
 struct encrypted {
+    cns_tr_cipher cipher;
     cns_elt alpha, beta;
     unsigned char *data;
     size_t len;
@@ -440,29 +567,41 @@ static bool is_lower_hex(const char *s, size_t len)
 static cns_err encrypted_read(const cns_group *group, struct encrypted *e, const char *enc,
                               size_t len, const char *what, cns_diag *diag)
 {
-    static const char *const keys[] = {"alpha", "beta", "data"};
+    static const char *const keys[] = {"?algorithm", "alpha", "beta", "data"};
     json_t *root = NULL;
-    const char *hex = NULL;
+    const char *hex = NULL, *alg = NULL;
     size_t hex_len = 0;
     cns_buf back;
     cns_buf_init(&back, CNS_TR_MAX_BYTES);
     e->data = NULL;
+    e->cipher = CNS_TR_CCM;
     cns_err err = cns_jr_parse(&root, enc, len, what, diag);
     if (err == CNS_OK)
-        err = cns_jr_fields(root, keys, 3, what, diag);
+        err = cns_jr_fields(root, keys, 4, what, diag);
+    if (err == CNS_OK && json_object_get(root, "algorithm") != NULL)
+        err = cns_jr_string(root, "algorithm", &alg, NULL, what, diag);
+    if (err == CNS_OK && alg != NULL) {
+        if (strcmp(alg, "AES-GCM") == 0)
+            e->cipher = CNS_TR_GCM;
+        else if (strcmp(alg, "AES-CCM") == 0)
+            e->cipher = CNS_TR_CCM_NAMED;
+        else
+            err = cns_diag_set(diag, CNS_ERR_DECODE,
+                               "%s: unknown algorithm \"%s\" (AES-CCM or AES-GCM)", what, alg);
+    }
     if (err == CNS_OK)
         err = cns_jr_elt(group, json_object_get(root, "alpha"), &e->alpha, what, diag);
     if (err == CNS_OK)
         err = cns_jr_elt(group, json_object_get(root, "beta"), &e->beta, what, diag);
     if (err == CNS_OK)
         err = cns_jr_string(root, "data", &hex, &hex_len, what, diag);
-    if (err == CNS_OK && (hex_len % 2 != 0 || hex_len < 2 * CCM_TAG_BYTES ||
+    size_t tag = e->cipher == CNS_TR_GCM ? GCM_DIGEST_SIZE : CCM_TAG_BYTES;
+    if (err == CNS_OK && (hex_len % 2 != 0 || hex_len < 2 * tag ||
                           hex_len > 2 * (size_t)UINT32_MAX || !is_lower_hex(hex, hex_len)))
         err = cns_diag_set(diag, CNS_ERR_DECODE,
-                           "%s: \"data\" must be lowercase hex of %d bytes or more", what,
-                           CCM_TAG_BYTES);
+                           "%s: \"data\" must be lowercase hex of %zu bytes or more", what, tag);
     if (err == CNS_OK) {
-        encrypted_write(&back, group, &e->alpha, &e->beta, hex, hex_len);
+        encrypted_write(&back, group, e->cipher, &e->alpha, &e->beta, hex, hex_len);
         err = cns_jr_canonical(enc, len, &back, what, diag);
     }
     if (err == CNS_OK) {
@@ -494,13 +633,20 @@ static cns_err decrypt_with(const cns_group *group, unsigned char *pt, const str
     cns_elt K;
     struct ccm_params p;
     struct ccm_aes256_ctx ctx;
-    size_t mlen = e->len - CCM_TAG_BYTES;
+    bool gcm = e->cipher == CNS_TR_GCM;
+    size_t mlen = e->len - (gcm ? GCM_DIGEST_SIZE : CCM_TAG_BYTES);
+    int ok;
     cns_elt_pow(group, &K, &e->alpha, dk);
     cns_elt_div(group, &K, &e->beta, &K);
     ccm_params(group, &p, &K, &e->alpha, mlen);
-    ccm_aes256_set_key(&ctx, p.key);
-    int ok = ccm_aes256_decrypt_message(&ctx, p.nonce_len, p.iv, 0, NULL, CCM_TAG_BYTES, mlen, pt,
+    memset(&ctx, 0, sizeof ctx);
+    if (gcm) {
+        ok = gcm_open(&p, pt, e->data, e->len);
+    } else {
+        ccm_aes256_set_key(&ctx, p.key);
+        ok = ccm_aes256_decrypt_message(&ctx, p.nonce_len, p.iv, 0, NULL, CCM_TAG_BYTES, mlen, pt,
                                         e->data);
+    }
     sodium_memzero(&K, sizeof K);
     sodium_memzero(&p, sizeof p);
     sodium_memzero(&ctx, sizeof ctx);
@@ -602,10 +748,12 @@ cns_err cns_tr_channel_recv(cns_buf *out, const cns_group *group, const cns_scal
 {
     struct encrypted e;
     unsigned char *pt = NULL;
+    size_t mlen = 0;
     cns_err err = encrypted_read(group, &e, enc, len, what, diag);
     if (err != CNS_OK)
         goto done;
-    pt = malloc(e.len - CCM_TAG_BYTES + 1);
+    mlen = e.len - (e.cipher == CNS_TR_GCM ? GCM_DIGEST_SIZE : CCM_TAG_BYTES);
+    pt = malloc(mlen + 1);
     if (pt == NULL) {
         err = CNS_ERR_NOMEM;
         goto done;
@@ -613,16 +761,15 @@ cns_err cns_tr_channel_recv(cns_buf *out, const cns_group *group, const cns_scal
     err = decrypt_with(group, pt, &e, dk);
     if (err != CNS_OK) {
         err = cns_diag_set(diag, err,
-                           "%s: AES-CCM authentication tag does not check (tampered, or not "
+                           "%s: %s authentication tag does not check (tampered, or not "
                            "encrypted to this trustee)",
-                           what);
+                           what, e.cipher == CNS_TR_GCM ? "AES-GCM" : "AES-CCM");
         goto done;
     }
-    err = channel_open(out, group, dk, sender_vk, (const char *)pt, e.len - CCM_TAG_BYTES, what,
-                       diag);
+    err = channel_open(out, group, dk, sender_vk, (const char *)pt, mlen, what, diag);
 done:
     if (pt != NULL)
-        sodium_memzero(pt, e.len - CCM_TAG_BYTES);
+        sodium_memzero(pt, mlen);
     free(pt);
     free(e.data);
     return err;

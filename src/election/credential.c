@@ -265,7 +265,7 @@ static cns_err parse_weight(const char *s, size_t len, uint64_t *w, size_t item,
         v = v * 10 + (uint64_t)(s[i] - '0');
     }
     if (v > CNS_MAX_WEIGHT)
-        return cns_diag_set(diag, CNS_ERR_INVALID, "credential %zu: weight above %d", item,
+        return cns_diag_set(diag, CNS_ERR_INVALID, "credential %zu: weight above %u", item,
                             CNS_MAX_WEIGHT);
     *w = v;
     return CNS_OK;
@@ -606,7 +606,7 @@ static cns_err check_batch_args(size_t n, const uint64_t *weights, cns_diag *dia
                             "credentials: %zu requested (1 to %d allowed)", n, CNS_MAX_VOTERS);
     for (size_t i = 0; weights != NULL && i < n; i++) {
         if (weights[i] == 0 || weights[i] > CNS_MAX_WEIGHT)
-            return cns_diag_set(diag, CNS_ERR_INVALID, "voter %zu: weight %llu (1 to %d allowed)",
+            return cns_diag_set(diag, CNS_ERR_INVALID, "voter %zu: weight %llu (1 to %u allowed)",
                                 i + 1, (unsigned long long)weights[i], CNS_MAX_WEIGHT);
     }
     return CNS_OK;

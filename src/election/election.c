@@ -16,6 +16,9 @@ struct cns_election {
     const cns_group *group;
     cns_elt public_key;
     char *description, *name, *uuid;
+    /* Belenios 3.x's optional members (NULL when absent); language: [code, "ltr"|"rtl"] */
+    char *administrator, *credential_authority, *language;
+    bool language_rtl;
     char fingerprint[CNS_HASH_B64_BYTES];
     cns_question *questions;
     size_t n_questions;
@@ -63,6 +66,9 @@ void cns_election_free(cns_election *e)
     free(e->description);
     free(e->name);
     free(e->uuid);
+    free(e->administrator);
+    free(e->credential_authority);
+    free(e->language);
     free(e);
 }
 
@@ -164,6 +170,28 @@ static void write_questions(cns_buf *b, const cns_question *qs, size_t n)
     cns_buf_puts(b, "]");
 }
 
+/* Belenios 3.x's optional members, in its order: administrator, credential_authority, language. */
+static void write_optional(cns_buf *b, const cns_election *e)
+{
+    if (e->administrator != NULL) {
+        cns_buf_puts(b, ",");
+        cns_jw_key(b, "administrator");
+        cns_jw_cstr(b, e->administrator);
+    }
+    if (e->credential_authority != NULL) {
+        cns_buf_puts(b, ",");
+        cns_jw_key(b, "credential_authority");
+        cns_jw_cstr(b, e->credential_authority);
+    }
+    if (e->language != NULL) {
+        cns_buf_puts(b, ",");
+        cns_jw_key(b, "language");
+        cns_buf_puts(b, "[");
+        cns_jw_cstr(b, e->language);
+        cns_buf_puts(b, e->language_rtl ? ",\"rtl\"]" : ",\"ltr\"]");
+    }
+}
+
 /* election.json; OUT: *counting_at, where the "counting" array starts (0: none; may be NULL). */
 static void write_election(cns_buf *b, const cns_election *e, size_t *counting_at)
 {
@@ -185,6 +213,7 @@ static void write_election(cns_buf *b, const cns_election *e, size_t *counting_a
     cns_buf_puts(b, ",");
     cns_jw_key(b, "uuid");
     cns_jw_cstr(b, e->uuid);
+    write_optional(b, e);
     if (counting_at != NULL)
         *counting_at = 0;
     if (e->counting != NULL) {
@@ -244,14 +273,46 @@ static cns_err take_string(char **out, const json_t *obj, const char *key, const
     return *out ? CNS_OK : CNS_ERR_NOMEM;
 }
 
+/* "language": [code, "ltr" | "rtl"] (Belenios 3.x). */
+static cns_err take_language(cns_election *e, const json_t *v, const char *what, cns_diag *diag)
+{
+    const json_t *code = json_array_get(v, 0), *dir = json_array_get(v, 1);
+    const char *d = json_string_value(dir);
+    if (!json_is_array(v) || json_array_size(v) != 2 || !json_is_string(code) || d == NULL ||
+        (strcmp(d, "ltr") != 0 && strcmp(d, "rtl") != 0))
+        return cns_diag_set(diag, CNS_ERR_DECODE,
+                            "%s: \"language\" must be [code, \"ltr\" or \"rtl\"]", what);
+    if (strlen(json_string_value(code)) != json_string_length(code))
+        return cns_diag_set(diag, CNS_ERR_DECODE, "%s: \"language\" contains a NUL character",
+                            what);
+    e->language_rtl = strcmp(d, "rtl") == 0;
+    e->language = dup_n(json_string_value(code), json_string_length(code));
+    return e->language != NULL ? CNS_OK : CNS_ERR_NOMEM;
+}
+
+/* Belenios 3.x's optional "administrator", "credential_authority" and "language". */
+static cns_err parse_optional(cns_election *e, const json_t *root, const char *what, cns_diag *diag)
+{
+    cns_err err = CNS_OK;
+    if (json_object_get(root, "administrator") != NULL)
+        err = take_string(&e->administrator, root, "administrator", what, diag);
+    if (err == CNS_OK && json_object_get(root, "credential_authority") != NULL)
+        err = take_string(&e->credential_authority, root, "credential_authority", what, diag);
+    if (err == CNS_OK && json_object_get(root, "language") != NULL)
+        err = take_language(e, json_object_get(root, "language"), what, diag);
+    return err;
+}
+
 static cns_err parse_fields(cns_election *e, const json_t *root, cns_diag *diag)
 {
-    static const char *const keys[] = {"version",    "description", "name", "group",
-                                       "public_key", "questions",   "uuid", "?counting"};
+    static const char *const keys[] = {"version",   "description",    "name",
+                                       "group",     "public_key",     "questions",
+                                       "uuid",      "?administrator", "?credential_authority",
+                                       "?language", "?counting"};
     const char *what = "election";
     const char *group_name;
     long long version;
-    cns_err err = cns_jr_fields(root, keys, 8, what, diag);
+    cns_err err = cns_jr_fields(root, keys, 11, what, diag);
     if (err == CNS_OK)
         err = cns_jr_int(root, "version", 1, 1, &version, what, diag);
     if (err == CNS_OK)
@@ -261,8 +322,8 @@ static cns_err parse_fields(cns_election *e, const json_t *root, cns_diag *diag)
     e->group = cns_group_by_name(group_name);
     if (e->group == NULL)
         return cns_diag_set(diag, CNS_ERR_INVALID,
-                            "election: unknown group \"%s\" (accepted: BELENIOS-2048, Ed25519, "
-                            "ristretto255)",
+                            "election: unknown group \"%s\" (accepted: BELENIOS-2048, "
+                            "RFC-3526-2048, Ed25519, ristretto255)",
                             group_name);
     err = cns_jr_elt(e->group, json_object_get(root, "public_key"), &e->public_key,
                      "election: public_key", diag);
@@ -274,6 +335,8 @@ static cns_err parse_fields(cns_election *e, const json_t *root, cns_diag *diag)
         err = take_string(&e->uuid, root, "uuid", what, diag);
     if (err == CNS_OK)
         err = cns_base58_uuid_check(e->uuid, strlen(e->uuid), diag);
+    if (err == CNS_OK)
+        err = parse_optional(e, root, what, diag);
     if (err == CNS_OK)
         err = parse_questions(&e->questions, &e->n_questions, json_object_get(root, "questions"),
                               diag);
@@ -331,7 +394,9 @@ cns_err cns_election_make(char **json, size_t *len, const char *template_json, s
                           const char *uuid, const cns_group *group, const cns_elt *public_key,
                           cns_diag *diag)
 {
-    static const char *const keys[] = {"description", "name", "questions", "?counting"};
+    static const char *const keys[] = {
+        "description",           "name",      "questions", "?administrator",
+        "?credential_authority", "?language", "?counting"};
     json_t *root = NULL;
     cns_buf b;
     cns_election e = {.group = group, .public_key = *public_key};
@@ -342,11 +407,13 @@ cns_err cns_election_make(char **json, size_t *len, const char *template_json, s
     *json = NULL;
     err = cns_jr_parse(&root, template_json, template_len, "template", diag);
     if (err == CNS_OK)
-        err = cns_jr_fields(root, keys, 4, "template", diag);
+        err = cns_jr_fields(root, keys, 7, "template", diag);
     if (err == CNS_OK)
         err = take_string(&e.description, root, "description", "template", diag);
     if (err == CNS_OK)
         err = take_string(&e.name, root, "name", "template", diag);
+    if (err == CNS_OK)
+        err = parse_optional(&e, root, "template", diag);
     if (err == CNS_OK)
         err = cns_base58_uuid_check(uuid, strlen(uuid), diag);
     if (err == CNS_OK)
@@ -370,6 +437,9 @@ done:
     questions_free(e.questions, e.n_questions);
     free(e.description);
     free(e.name);
+    free(e.administrator);
+    free(e.credential_authority);
+    free(e.language);
     return err;
 }
 

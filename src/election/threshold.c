@@ -79,7 +79,7 @@ cns_err cns_threshold_cert_make(char **cert, size_t *len, char id[CNS_CERT_ID_BY
         goto done;
     cns_group_pow_g(group, &vk, &sk);
     cns_group_pow_g(group, &ek, &dk);
-    cns_tr_cert_keys_write(&keys, group, &vk, &ek);
+    cns_tr_cert_keys_write(&keys, group, NULL, &vk, &ek);
     err = cns_buf_status(&keys);
     if (err != CNS_OK)
         goto done;
@@ -672,7 +672,7 @@ static cns_err voutput_write(cns_buf *out, const struct step5 *st, const cns_sca
     cns_err err = send_scalar(out, c->group, &st->sk, &c->m[st->me].cert.ek, "decryption_key", S);
     cns_tr_tpk_prove(c->group, &X, &pok, S);
     cns_buf_puts(out, ",\"public_key\":");
-    cns_tr_tpk_write(out, c->group, &X, &pok, NULL, 0);
+    cns_tr_tpk_write(out, c->group, &X, &pok, NULL, NULL, 0);
     cns_buf_puts(out, "}");
     return err;
 }
@@ -750,14 +750,14 @@ static cns_err voutput_line(cns_ceremony *c, size_t j, const char *line, size_t 
         err = cns_tr_encrypted_check(c->group, pk, pk_len, what, diag);
     if (err == CNS_OK)
         err = cns_tr_tpk_read(c->group, json_object_get(root, "public_key"), &X, &pok, NULL, NULL,
-                              what, diag);
+                              NULL, NULL, what, diag);
     if (err == CNS_OK)
         err = cns_tr_expected_key(c->group, &expected, c->A, c->n, c->t, j + 1);
     if (err == CNS_OK && !cns_elt_eq(c->group, &X, &expected))
         err = cns_diag_set(diag, CNS_ERR_VERIFY,
                            "%s: public key is not the product of the coefexps at %zu", what, j + 1);
     if (err == CNS_OK) {
-        cns_tr_tpk_write(&tpk, c->group, &X, &pok, NULL, 0);
+        cns_tr_tpk_write(&tpk, c->group, &X, &pok, NULL, NULL, 0);
         cns_buf_puts(&back, "{\"private_key\":");
         cns_jw_str(&back, pk, pk_len);
         cns_buf_puts(&back, ",\"public_key\":");

@@ -33,12 +33,16 @@ void cns_tr_tpk_prove(const cns_group *group, cns_elt *X, cns_proof *pok, const 
 }
 
 void cns_tr_tpk_write(cns_buf *buf, const cns_group *group, const cns_elt *X, const cns_proof *pok,
-                      const char *name, size_t name_len)
+                      const cns_proof *sig, const char *name, size_t name_len)
 {
     cns_buf_puts(buf, "{\"pok\":");
     cns_jw_proof(buf, group, pok);
     cns_buf_puts(buf, ",\"public_key\":");
     cns_jw_elt(buf, group, X);
+    if (sig != NULL) {
+        cns_buf_puts(buf, ",\"signature\":");
+        cns_jw_proof(buf, group, sig);
+    }
     if (name != NULL) {
         cns_buf_puts(buf, ",\"name\":");
         cns_jw_str(buf, name, name_len);
@@ -47,17 +51,23 @@ void cns_tr_tpk_write(cns_buf *buf, const cns_group *group, const cns_elt *X, co
 }
 
 cns_err cns_tr_tpk_read(const cns_group *group, const json_t *v, cns_elt *X, cns_proof *pok,
-                        const char **name, size_t *name_len, const char *what, cns_diag *diag)
+                        cns_proof *sig, bool *has_sig, const char **name, size_t *name_len,
+                        const char *what, cns_diag *diag)
 {
-    static const char *const keys[] = {"pok", "public_key", "?name"};
+    static const char *const keys[] = {"pok", "public_key", "?signature", "?name"};
     const char *nm = NULL;
     size_t nm_len = 0;
     cns_fs fs;
-    cns_err err = cns_jr_fields(v, keys, 3, what, diag);
+    cns_err err = cns_jr_fields(v, keys, 4, what, diag);
+    bool signed_ = err == CNS_OK && json_object_get(v, "signature") != NULL;
+    if (signed_ && has_sig == NULL)
+        err = cns_diag_set(diag, CNS_ERR_DECODE, "%s: unknown field \"signature\"", what);
     if (err == CNS_OK)
         err = cns_jr_proof(group, json_object_get(v, "pok"), pok, what, diag);
     if (err == CNS_OK)
         err = cns_jr_elt(group, json_object_get(v, "public_key"), X, what, diag);
+    if (err == CNS_OK && signed_)
+        err = cns_jr_proof(group, json_object_get(v, "signature"), sig, what, diag);
     if (err == CNS_OK && json_object_get(v, "name") != NULL)
         err = cns_jr_string(v, "name", &nm, &nm_len, what, diag);
     if (err != CNS_OK)
@@ -66,6 +76,8 @@ cns_err cns_tr_tpk_read(const cns_group *group, const json_t *v, cns_elt *X, cns
     if (cns_schnorr_verify(group, pok, X, &fs) != CNS_OK)
         return cns_diag_set(diag, CNS_ERR_VERIFY, "%s: proof of knowledge (pok) does not verify",
                             what);
+    if (has_sig != NULL)
+        *has_sig = signed_;
     if (name != NULL) {
         *name = nm;
         *name_len = nm_len;
@@ -83,7 +95,7 @@ cns_err cns_trustee_pubkey_make(char **json, size_t *len, const cns_group *group
     cns_buf buf;
     cns_buf_init(&buf, CNS_TR_MAX_BYTES);
     cns_tr_tpk_prove(group, &X, &pok, x);
-    cns_tr_tpk_write(&buf, group, &X, &pok, NULL, 0);
+    cns_tr_tpk_write(&buf, group, &X, &pok, NULL, NULL, 0);
     return cns_tr_take(&buf, json, len);
 }
 
@@ -99,9 +111,9 @@ static cns_err tpk_doc_read(const cns_group *group, cns_elt *X, cns_buf *back, c
     cns_buf_init(&tmp, CNS_TR_MAX_BYTES);
     cns_err err = cns_jr_parse(&root, json, len, what, diag);
     if (err == CNS_OK)
-        err = cns_tr_tpk_read(group, root, X, &pok, &name, &name_len, what, diag);
+        err = cns_tr_tpk_read(group, root, X, &pok, NULL, NULL, &name, &name_len, what, diag);
     if (err == CNS_OK) {
-        cns_tr_tpk_write(&tmp, group, X, &pok, name, name_len);
+        cns_tr_tpk_write(&tmp, group, X, &pok, NULL, name, name_len);
         err = cns_jr_canonical(json, len, &tmp, what, diag);
     }
     if (err == CNS_OK)
@@ -149,7 +161,7 @@ cns_err cns_trustee_keygen(char **privkey, size_t *privkey_len, char **pubkey, s
     *pubkey = NULL;
     cns_scalar_random(group, &x);
     cns_tr_tpk_prove(group, &X, &pok, &x);
-    cns_tr_tpk_write(&pub, group, &X, &pok, NULL, 0);
+    cns_tr_tpk_write(&pub, group, &X, &pok, NULL, NULL, 0);
     cns_tr_put_secret_scalar(&priv, group, &x);
     cns_trustee_key_id(id, group, &X);
     err = cns_tr_take(&pub, pubkey, pubkey_len);
@@ -187,14 +199,17 @@ cns_err cns_trustee_privkey_read(cns_scalar *x, const cns_group *group, const ch
 /* What a verified "Pedersen" item yields. */
 struct pedersen {
     size_t n, t;
+    bool signed_; /* Belenios 2.5.1 and later: "signatures" and the certificates' contexts */
     cns_elt sub_key;
     cns_elt vks[CNS_MAX_TRUSTEES];
 };
 
-static cns_err pedersen_arrays(const json_t *v, size_t *n, const char *what, cns_diag *diag)
+static cns_err pedersen_arrays(const json_t *v, size_t *n, bool *signed_, const char *what,
+                               cns_diag *diag)
 {
-    static const char *const keys[] = {"threshold", "certs", "coefexps", "verification_keys"};
-    cns_err err = cns_jr_fields(v, keys, 4, what, diag);
+    static const char *const keys[] = {"threshold", "certs", "coefexps", "?signatures",
+                                       "verification_keys"};
+    cns_err err = cns_jr_fields(v, keys, 5, what, diag);
     if (err != CNS_OK)
         return err;
     const json_t *certs = json_object_get(v, "certs");
@@ -204,8 +219,9 @@ static cns_err pedersen_arrays(const json_t *v, size_t *n, const char *what, cns
     if (*n > CNS_MAX_TRUSTEES)
         return cns_diag_set(diag, CNS_ERR_LIMIT, "%s: %zu certificates, more than the %d allowed",
                             what, *n, CNS_MAX_TRUSTEES);
-    static const char *const lists[] = {"coefexps", "verification_keys"};
-    for (size_t i = 0; i < 2; i++) {
+    *signed_ = json_object_get(v, "signatures") != NULL;
+    static const char *const lists[] = {"coefexps", "verification_keys", "signatures"};
+    for (size_t i = 0; i < (*signed_ ? 3u : 2u); i++) {
         const json_t *a = json_object_get(v, lists[i]);
         if (!json_is_array(a) || json_array_size(a) != *n)
             return cns_diag_set(diag, CNS_ERR_INVALID,
@@ -215,23 +231,35 @@ static cns_err pedersen_arrays(const json_t *v, size_t *n, const char *what, cns
     return CNS_OK;
 }
 
-/* Read and verify the certificates; append them to back as a JSON list. */
-static cns_err pedersen_certs(const cns_group *group, const json_t *v, cns_tr_cert *certs, size_t n,
-                              cns_buf *back, const char *what, cns_diag *diag)
+/*
+ * Read and verify the certificates; append them to back as a JSON list. With
+ * signatures (2.5.1 and later) each must carry its context {group, n, t,
+ * i + 1}; without, none may.
+ */
+static cns_err pedersen_certs(const cns_group *group, const json_t *v, cns_tr_cert *certs,
+                              const struct pedersen *p, cns_buf *back, const char *what,
+                              cns_diag *diag)
 {
     char w[256];
     const json_t *arr = json_object_get(v, "certs");
     cns_buf_puts(back, "[");
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < p->n; i++) {
         snprintf(w, sizeof w, "%s: certificate %zu", what, i + 1);
         if (i > 0)
             cns_buf_puts(back, ",");
         cns_err err = cns_tr_cert_read(group, json_array_get(arr, i), &certs[i], back, w, diag);
+        if (err == CNS_OK && p->signed_)
+            err = cns_tr_context_check(&certs[i], p->n, p->t, i, w, diag);
+        if (err == CNS_OK && !p->signed_ && certs[i].has_context)
+            err = cns_diag_set(diag, CNS_ERR_DECODE,
+                               "%s (%s): has a context but the parameters have no "
+                               "\"signatures\" (Belenios 2.5.1 and later have both)",
+                               w, certs[i].id);
         if (err != CNS_OK)
             return err;
     }
     cns_buf_puts(back, "]");
-    return cns_tr_certs_distinct(group, certs, n, what, diag);
+    return cns_tr_certs_distinct(group, certs, p->n, what, diag);
 }
 
 /* Read and verify the signed coefexps into A (n·t); append them to back. */
@@ -256,25 +284,71 @@ static cns_err pedersen_coefexps(const cns_group *group, const json_t *v, const 
     return CNS_OK;
 }
 
-/* Read the verification keys, check each PoK and g^{S_j}; append them to back. */
+/*
+ * Verify "signatures" (2.5.1 and later): signature i is trustee i's, by its
+ * certificate, of certs_sig|{"certs":[all certificates],"coefexps":[its A]};
+ * certs_text is the certificates' list as written back. Appends the list to back.
+ */
+static cns_err pedersen_signatures(const cns_group *group, const json_t *v,
+                                   const cns_tr_cert *certs, const char *certs_text,
+                                   size_t certs_len, const cns_elt *A, const struct pedersen *p,
+                                   cns_buf *back, const char *what, cns_diag *diag)
+{
+    char w[256];
+    const json_t *arr = json_object_get(v, "signatures");
+    cns_proof sig;
+    cns_buf msg;
+    cns_err err = CNS_OK;
+    cns_buf_init(&msg, CNS_TR_MAX_BYTES);
+    cns_buf_puts(back, "[");
+    for (size_t i = 0; err == CNS_OK && i < p->n; i++) {
+        snprintf(w, sizeof w, "%s: signature %zu (certificate %s)", what, i + 1, certs[i].id);
+        err = cns_jr_proof(group, json_array_get(arr, i), &sig, w, diag);
+        if (err != CNS_OK)
+            break;
+        cns_buf_reset(&msg);
+        cns_tr_certs_sig_msg(&msg, group, certs_text, certs_len, A + i * p->t, p->t);
+        err = cns_buf_status(&msg);
+        if (err == CNS_OK &&
+            cns_tr_sig_verify(group, &certs[i].vk, msg.data, msg.len, &sig) != CNS_OK)
+            err = cns_diag_set(diag, CNS_ERR_VERIFY,
+                               "%s: does not verify (certificates and coefexps signed by the "
+                               "trustee)",
+                               w);
+        if (i > 0)
+            cns_buf_puts(back, ",");
+        cns_jw_proof(back, group, &sig);
+    }
+    cns_buf_puts(back, "]");
+    cns_buf_free(&msg);
+    return err;
+}
+
+/*
+ * Read the verification keys, check each PoK and g^{S_j}, and (3.0 and
+ * later: all or none) each signature of g^{S_j} by the member's certificate;
+ * append them to back.
+ */
 static cns_err pedersen_vks(const cns_group *group, const json_t *v, const cns_tr_cert *certs,
                             const cns_elt *A, struct pedersen *p, cns_buf *back, const char *what,
                             cns_diag *diag)
 {
-    char w[256];
+    char w[256], text[CNS_ELT_TEXT_MAX];
     const json_t *arr = json_object_get(v, "verification_keys");
+    bool first_signed = false;
     cns_buf_puts(back, "[");
     for (size_t j = 0; j < p->n; j++) {
-        cns_proof pok;
+        cns_proof pok, sig;
         cns_elt expected;
         const char *name;
         size_t name_len;
+        bool has_sig;
         snprintf(w, sizeof w, "%s: verification key %zu (certificate %s)", what, j + 1,
                  certs[j].id);
         if (j > 0)
             cns_buf_puts(back, ",");
-        cns_err err = cns_tr_tpk_read(group, json_array_get(arr, j), &p->vks[j], &pok, &name,
-                                      &name_len, w, diag);
+        cns_err err = cns_tr_tpk_read(group, json_array_get(arr, j), &p->vks[j], &pok, &sig,
+                                      &has_sig, &name, &name_len, w, diag);
         if (err == CNS_OK)
             err = cns_tr_expected_key(group, &expected, A, p->n, p->t, j + 1);
         if (err != CNS_OK)
@@ -283,7 +357,20 @@ static cns_err pedersen_vks(const cns_group *group, const json_t *v, const cns_t
             return cns_diag_set(diag, CNS_ERR_VERIFY,
                                 "%s: public key is not the product of the coefexps at %zu", w,
                                 j + 1);
-        cns_tr_tpk_write(back, group, &p->vks[j], &pok, name, name_len);
+        if (j == 0)
+            first_signed = has_sig;
+        if (has_sig && !p->signed_)
+            return cns_diag_set(diag, CNS_ERR_DECODE,
+                                "%s: signed, but the parameters have no \"signatures\"", w);
+        if (has_sig != first_signed)
+            return cns_diag_set(diag, CNS_ERR_DECODE,
+                                "%s: %s, unlike verification key 1 (all or none are signed)", w,
+                                has_sig ? "signed" : "not signed");
+        size_t n = cns_elt_to_text(group, text, sizeof text, &p->vks[j]);
+        if (has_sig && cns_tr_sig_verify(group, &certs[j].vk, text, n, &sig) != CNS_OK)
+            return cns_diag_set(diag, CNS_ERR_VERIFY,
+                                "%s: signature does not verify with the trustee's certificate", w);
+        cns_tr_tpk_write(back, group, &p->vks[j], &pok, has_sig ? &sig : NULL, name, name_len);
     }
     cns_buf_puts(back, "]");
     return CNS_OK;
@@ -298,8 +385,10 @@ static cns_err pedersen_read(const cns_group *group, const json_t *v, struct ped
 {
     cns_tr_cert *certs = NULL;
     cns_elt *A = NULL;
+    char *certs_text = NULL;
     long long t = 0;
-    cns_err err = pedersen_arrays(v, &p->n, what, diag);
+    size_t certs_at, certs_end;
+    cns_err err = pedersen_arrays(v, &p->n, &p->signed_, what, diag);
     if (err == CNS_OK)
         err = cns_jr_int(v, "threshold", 1, (long long)p->n, &t, what, diag);
     if (err != CNS_OK)
@@ -312,11 +401,25 @@ static cns_err pedersen_read(const cns_group *group, const json_t *v, struct ped
         goto done;
     }
     cns_buf_printf(back, "{\"threshold\":%zu,\"certs\":", p->t);
-    err = pedersen_certs(group, v, certs, p->n, back, what, diag);
+    certs_at = back->len;
+    err = pedersen_certs(group, v, certs, p, back, what, diag);
     if (err != CNS_OK)
         goto done;
+    certs_end = back->len;
     cns_buf_puts(back, ",\"coefexps\":");
     err = pedersen_coefexps(group, v, certs, p->n, p->t, A, back, what, diag);
+    if (err == CNS_OK)
+        err = cns_buf_status(back);
+    if (err == CNS_OK && p->signed_) { /* a copy: back may move as it grows */
+        certs_text = malloc(certs_end - certs_at + 1);
+        err = certs_text != NULL ? CNS_OK : CNS_ERR_NOMEM;
+    }
+    if (err == CNS_OK && p->signed_) {
+        memcpy(certs_text, back->data + certs_at, certs_end - certs_at);
+        cns_buf_puts(back, ",\"signatures\":");
+        err = pedersen_signatures(group, v, certs, certs_text, certs_end - certs_at, A, p, back,
+                                  what, diag);
+    }
     if (err != CNS_OK)
         goto done;
     cns_buf_puts(back, ",\"verification_keys\":");
@@ -328,6 +431,7 @@ static cns_err pedersen_read(const cns_group *group, const json_t *v, struct ped
     for (size_t i = 0; i < p->n; i++)
         cns_elt_mul(group, &p->sub_key, &p->sub_key, &A[i * p->t]);
 done:
+    free(certs_text);
     free(certs);
     free(A);
     return err;
@@ -374,11 +478,11 @@ static cns_err single_item(cns_trustees *t, const json_t *v, size_t item, cns_bu
     cns_proof pok;
     const char *name;
     size_t name_len;
-    cns_err err = cns_tr_tpk_read(t->group, v, &X, &pok, &name, &name_len, what, diag);
+    cns_err err = cns_tr_tpk_read(t->group, v, &X, &pok, NULL, NULL, &name, &name_len, what, diag);
     if (err != CNS_OK)
         return err;
     cns_buf_puts(back, "[\"Single\",");
-    cns_tr_tpk_write(back, t->group, &X, &pok, name, name_len);
+    cns_tr_tpk_write(back, t->group, &X, &pok, NULL, name, name_len);
     cns_buf_puts(back, "]");
     cns_elt_mul(t->group, &t->y, &t->y, &X);
     return add_id(t, CNS_TRUSTEE_SINGLE, item, 1, 1, 1, &X, diag);

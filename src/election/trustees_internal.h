@@ -16,7 +16,7 @@
 /* Largest message exchanged in the ceremony (a vinput with 64 trustees is ~400 KB). */
 #define CNS_TR_MAX_BYTES ((size_t)16 << 20)
 /* Longest decimal integer accepted in a channel message (Belenios does not reduce sums). */
-#define CNS_TR_MAX_DIGITS 200
+#define CNS_TR_MAX_DIGITS 700 /* RFC-3526-2048 scalars have 617 digits */
 
 /* ---- keys -------------------------------------------------------------------------- */
 
@@ -39,9 +39,12 @@ CNS_NODISCARD cns_err cns_tr_decimal_reduce(const cns_group *group, cns_scalar *
 
 /* ---- trustee_public_key ---------------------------------------------------------- */
 
-/* {"pok":…,"public_key":X[,"name":…]} */
+/*
+ * {"pok":…,"public_key":X[,"signature":…][,"name":…]}; sig (may be NULL) is
+ * the 3.x threshold signature of X's text by the member's certificate.
+ */
 void cns_tr_tpk_write(cns_buf *buf, const cns_group *group, const cns_elt *X, const cns_proof *pok,
-                      const char *name, size_t name_len);
+                      const cns_proof *sig, const char *name, size_t name_len);
 
 /* OUT: X and a fresh proof of knowledge of x. CT: constant time in x. */
 void cns_tr_tpk_prove(const cns_group *group, cns_elt *X, cns_proof *pok, const cns_scalar *x);
@@ -49,10 +52,14 @@ void cns_tr_tpk_prove(const cns_group *group, cns_elt *X, cns_proof *pok, const 
 /*
  * Parse a trustee_public_key object and verify its proof. OUT: X, *name and
  * *name_len (borrowed from v; NULL/0 when absent). name/name_len may be NULL.
+ * The optional "signature" (Belenios 3.0: a threshold member's signature of
+ * X) is read, not verified, into *sig with *has_sig set; when has_sig is
+ * NULL the field is refused.
  */
 CNS_NODISCARD cns_err cns_tr_tpk_read(const cns_group *group, const json_t *v, cns_elt *X,
-                                      cns_proof *pok, const char **name, size_t *name_len,
-                                      const char *what, cns_diag *diag);
+                                      cns_proof *pok, cns_proof *sig, bool *has_sig,
+                                      const char **name, size_t *name_len, const char *what,
+                                      cns_diag *diag);
 
 /* ---- signed messages ------------------------------------------------------------- */
 
@@ -75,10 +82,21 @@ CNS_NODISCARD cns_err cns_tr_signed_read(const cns_group *group, const json_t *v
 
 /* ---- certificates and coefexps --------------------------------------------------- */
 
+/*
+ * The context a certificate carries since Belenios 2.5.1 (spec 3.3
+ * §"Certificates"): the group's name, the number of trustees of the
+ * ceremony, its threshold and the owner's 1-based index.
+ */
+typedef struct cns_tr_context {
+    size_t size, threshold, index;
+} cns_tr_context;
+
 typedef struct cns_tr_cert {
     cns_elt vk; /* verification */
     cns_elt ek; /* encryption */
     char id[CNS_CERT_ID_BYTES];
+    bool has_context;
+    cns_tr_context context; /* when has_context */
 } cns_tr_cert;
 
 /*
@@ -89,9 +107,29 @@ typedef struct cns_tr_cert {
 CNS_NODISCARD cns_err cns_tr_cert_read(const cns_group *group, const json_t *v, cns_tr_cert *cert,
                                        cns_buf *text, const char *what, cns_diag *diag);
 
-/* Write the cert_keys message {"verification":vk,"encryption":ek}. */
-void cns_tr_cert_keys_write(cns_buf *buf, const cns_group *group, const cns_elt *vk,
-                            const cns_elt *ek);
+/*
+ * Write the cert_keys message {["context":{…},]"verification":vk,"encryption":ek};
+ * ctx NULL for the 2.0 form without a context.
+ */
+void cns_tr_cert_keys_write(cns_buf *buf, const cns_group *group, const cns_tr_context *ctx,
+                            const cns_elt *vk, const cns_elt *ek);
+
+/*
+ * Check certificate i (0-based) of a ceremony of n trustees with threshold t
+ * against its context: present and equal to {group, n, t, i + 1}.
+ * CNS_ERR_VERIFY naming the first field that differs otherwise.
+ */
+CNS_NODISCARD cns_err cns_tr_context_check(const cns_tr_cert *cert, size_t n, size_t t, size_t i,
+                                           const char *what, cns_diag *diag);
+
+/*
+ * The message a threshold member signs over all certificates and its own
+ * coefexps (Belenios 2.5.1, spec 3.3 §"Polynomials"): "certs_sig|" followed
+ * by {"certs":[cert…],"coefexps":[A_0…]}; certs is the JSON list text of the
+ * certificates (as written back by cns_tr_cert_read).
+ */
+void cns_tr_certs_sig_msg(cns_buf *buf, const cns_group *group, const char *certs, size_t certs_len,
+                          const cns_elt *A, size_t t);
 
 /* Refuse two certificates that share a message, a verification or an encryption key. */
 CNS_NODISCARD cns_err cns_tr_certs_distinct(const cns_group *group, const cns_tr_cert *certs,
@@ -121,12 +159,33 @@ CNS_NODISCARD cns_err cns_tr_expected_key(const cns_group *group, cns_elt *out, 
 
 /*
  * send(sk, recipient, msg): channel_msg {"recipient","message"}, signed with
- * sk, encrypted to recipient; appends the encrypted_msg JSON text to out.
+ * sk, encrypted to recipient with AES-CCM (the 2.0 form, no "algorithm"); appends
+ * the encrypted_msg JSON text to out.
  * CT: constant time in sk and in msg's content (its length leaks).
  */
 CNS_NODISCARD cns_err cns_tr_channel_send(cns_buf *out, const cns_group *group,
                                           const cns_scalar *sk, const cns_elt *recipient,
                                           const char *msg, size_t len);
+
+/*
+ * The symmetric cipher of an encrypted_msg: AES-CCM without an "algorithm"
+ * member (Belenios 2.0 to 3.0), AES-CCM named, or AES-GCM (3.1 and later;
+ * the only one belenios-tool 3.3 decrypts).
+ */
+typedef enum cns_tr_cipher {
+    CNS_TR_CCM = 0,
+    CNS_TR_CCM_NAMED = 1,
+    CNS_TR_GCM = 2,
+} cns_tr_cipher;
+
+/*
+ * As cns_tr_channel_send, but naming `recipient` in the channel message while
+ * encrypting to ek (tests build misaddressed messages with it), with cipher.
+ */
+CNS_NODISCARD cns_err cns_tr_channel_send_alg(cns_buf *out, const cns_group *group,
+                                              cns_tr_cipher cipher, const cns_scalar *sk,
+                                              const cns_elt *recipient, const cns_elt *ek,
+                                              const char *msg, size_t len);
 
 /*
  * As cns_tr_channel_send, but naming `recipient` in the channel message while

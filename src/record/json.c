@@ -82,6 +82,11 @@ static void put_quoted(cns_buf *buf, const char *text, size_t len)
     cns_buf_put(buf, "\"", 1);
 }
 
+void cns_jw_weight(cns_buf *buf, uint64_t v)
+{
+    cns_buf_printf(buf, v <= CNS_WEIGHT_INT_MAX ? "%llu" : "\"%llu\"", (unsigned long long)v);
+}
+
 void cns_jw_elt(cns_buf *buf, const cns_group *group, const cns_elt *e)
 {
     char text[CNS_ELT_TEXT_MAX];
@@ -187,6 +192,42 @@ cns_err cns_jr_int(const json_t *obj, const char *key, long long min, long long 
                             "%s: field \"%s\" = %lld is outside [%lld, %lld]", what, key,
                             (long long)i, min, max);
     *out = (long long)i;
+    return CNS_OK;
+}
+
+cns_err cns_jr_weight_value(const json_t *v, uint64_t max, uint64_t *out, const char *what,
+                            cns_diag *diag)
+{
+    uint64_t x = 0;
+    if (json_is_integer(v)) {
+        json_int_t i = json_integer_value(v);
+        if (i < 0 || (uint64_t)i > max)
+            return cns_diag_set(diag, CNS_ERR_INVALID, "%s: %lld is outside [0, %llu]", what,
+                                (long long)i, (unsigned long long)max);
+        *out = (uint64_t)i;
+        return CNS_OK;
+    }
+    const char *s = json_string_value(v);
+    size_t len = json_string_length(v);
+    if (s == NULL || len == 0 || len > 20 || s[0] == '0')
+        return cns_diag_set(diag, CNS_ERR_DECODE,
+                            "%s: must be a number, or a decimal string above %llu", what,
+                            CNS_WEIGHT_INT_MAX);
+    for (size_t k = 0; k < len; k++) {
+        unsigned d = (unsigned)(unsigned char)s[k] - '0';
+        if (d > 9 || x > (UINT64_MAX - d) / 10)
+            return cns_diag_set(diag, CNS_ERR_DECODE, "%s: \"%.*s\" is not a decimal number", what,
+                                (int)len, s);
+        x = x * 10 + d;
+    }
+    if (x <= CNS_WEIGHT_INT_MAX)
+        return cns_diag_set(diag, CNS_ERR_DECODE,
+                            "%s: \"%s\" must be written as a number (strings only above %llu)",
+                            what, s, CNS_WEIGHT_INT_MAX);
+    if (x > max)
+        return cns_diag_set(diag, CNS_ERR_INVALID, "%s: %llu is above %llu", what,
+                            (unsigned long long)x, (unsigned long long)max);
+    *out = x;
     return CNS_OK;
 }
 

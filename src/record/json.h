@@ -8,6 +8,8 @@
 #ifndef CONSULTA_RECORD_JSON_H
 #define CONSULTA_RECORD_JSON_H
 
+#include <stdint.h>
+
 #include <jansson.h>
 
 #include "consulta/group.h"
@@ -25,6 +27,12 @@ void cns_jw_int(cns_buf *buf, long long v);
 /* Append an element / scalar as a quoted string in its text form. */
 void cns_jw_elt(cns_buf *buf, const cns_group *group, const cns_elt *e);
 void cns_jw_scalar(cns_buf *buf, const cns_group *group, const cns_scalar *k);
+/*
+ * A weight or a weighted count as Belenios 3.x writes it: a JSON number up
+ * to 2^30 − 1 (CNS_WEIGHT_INT_MAX), a quoted decimal above.
+ */
+#define CNS_WEIGHT_INT_MAX 1073741823ULL
+void cns_jw_weight(cns_buf *buf, uint64_t v);
 /* {"challenge":…,"response":…} */
 void cns_jw_proof(cns_buf *buf, const cns_group *group, const cns_proof *p);
 /* [proof,…] */
@@ -58,6 +66,14 @@ CNS_NODISCARD cns_err cns_jr_string(const json_t *obj, const char *key, const ch
 /* obj[key] as a JSON integer within [min, max]. */
 CNS_NODISCARD cns_err cns_jr_int(const json_t *obj, const char *key, long long min, long long max,
                                  long long *out, const char *what, cns_diag *diag);
+
+/*
+ * A weight or weighted count (v) as cns_jw_weight writes it: a JSON number
+ * (any size up to max, as Belenios 2.x writes them all), or a canonical
+ * quoted decimal above CNS_WEIGHT_INT_MAX (3.x), at most max.
+ */
+CNS_NODISCARD cns_err cns_jr_weight_value(const json_t *v, uint64_t max, uint64_t *out,
+                                          const char *what, cns_diag *diag);
 
 /* A JSON string holding an element / scalar in canonical text form. */
 CNS_NODISCARD cns_err cns_jr_elt(const cns_group *group, const json_t *v, cns_elt *out,

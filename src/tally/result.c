@@ -164,8 +164,11 @@ cns_err cns_result_write(const cns_result *r, char **json, size_t *len)
     cns_buf_puts(&b, "{\"result\":[");
     for (size_t q = 0; q < r->n_questions; q++) {
         cns_buf_puts(&b, q ? ",[" : "[");
-        for (size_t j = 0; j < r->widths[q]; j++)
-            cns_buf_printf(&b, j ? ",%llu" : "%llu", (unsigned long long)r->counts[q][j]);
+        for (size_t j = 0; j < r->widths[q]; j++) {
+            if (j > 0)
+                cns_buf_puts(&b, ",");
+            cns_jw_weight(&b, r->counts[q][j]);
+        }
         cns_buf_puts(&b, "]");
     }
     cns_buf_puts(&b, "]}");
@@ -184,12 +187,12 @@ static cns_err read_result(cns_result *r, const json_t *rows, cns_diag *diag)
             return cns_diag_set(diag, CNS_ERR_INVALID, "result: question %zu needs %zu counts",
                                 q + 1, r->widths[q]);
         for (size_t j = 0; j < r->widths[q]; j++) {
-            const json_t *v = json_array_get(row, j);
-            if (!json_is_integer(v) || json_integer_value(v) < 0)
-                return cns_diag_set(diag, CNS_ERR_INVALID,
-                                    "result: question %zu, count %zu is not a natural number",
-                                    q + 1, j + 1);
-            r->counts[q][j] = (uint64_t)json_integer_value(v);
+            char what[96];
+            snprintf(what, sizeof what, "result: question %zu, count %zu", q + 1, j + 1);
+            cns_err err = cns_jr_weight_value(json_array_get(row, j), INT64_MAX, &r->counts[q][j],
+                                              what, diag);
+            if (err != CNS_OK)
+                return err;
         }
     }
     return CNS_OK;

@@ -150,8 +150,10 @@ cns_err cns_tally_write_sized(const cns_tally *t, const char *tally_hash_hex, ch
 {
     cns_buf b;
     cns_buf_init(&b, 4096);
-    cns_buf_printf(&b, "{\"num_tallied\":%llu,\"total_weight\":%llu,\"encrypted_tally\":",
-                   (unsigned long long)t->num_tallied, (unsigned long long)t->total_weight);
+    cns_buf_printf(&b,
+                   "{\"num_tallied\":%llu,\"total_weight\":", (unsigned long long)t->num_tallied);
+    cns_jw_weight(&b, t->total_weight);
+    cns_buf_puts(&b, ",\"encrypted_tally\":");
     cns_jw_cstr(&b, tally_hash_hex);
     cns_buf_puts(&b, "}");
     *json = cns_buf_take(&b, len);
