@@ -32,6 +32,14 @@ typedef struct cns_question {
     size_t n_answers;
     int min, max; /* how many answers a non-blank vote selects */
     int blank;    /* -1: no "blank" field; 0: "blank":false; 1: blank vote allowed */
+    /*
+     * A non-homomorphic question (spec 2.0 §4.9.2): the answer is one
+     * ciphertext of the vector of small integers the voter gives the
+     * answers (a ranking, grades), decrypted ballot by ballot after the
+     * trustees' shuffles; min = 0, max = n_answers, blank = -1. Only in
+     * RFC-3526-2048, the group whose embedding Belenios 2.0 defines.
+     */
+    bool nh;
 } cns_question;
 
 typedef struct cns_election cns_election;

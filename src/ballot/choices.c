@@ -63,11 +63,12 @@ cns_err cns_choices_check(const cns_choices *choices, const cns_election *electi
     size_t at = 0;
     for (size_t i = 0; i < cns_election_question_count(election); i++) {
         const cns_question *q = cns_election_question(election, i);
-        size_t width = cns_question_width(q);
+        size_t width = cns_question_values(q);
         if (choices->total - at < width)
             return cns_diag_set(diag, CNS_ERR_INVALID, "choices: too few values for question %zu",
                                 i + 1);
-        cns_err err = check_question(choices->values + at, q, i, diag);
+        /* a non-homomorphic answer is any vector of values 0…255 (one byte each) */
+        cns_err err = q->nh ? CNS_OK : check_question(choices->values + at, q, i, diag);
         if (err != CNS_OK)
             return err;
         at += width;
@@ -89,16 +90,18 @@ static cns_err read_values(cns_choices *out, const cns_election *election, const
                             nq);
     for (size_t i = 0; i < nq; i++) {
         const json_t *row = json_array_get(root, i);
-        size_t width = cns_question_width(cns_election_question(election, i));
+        const cns_question *q = cns_election_question(election, i);
+        size_t width = cns_question_values(q);
+        json_int_t top = q->nh ? 255 : 1;
         if (!json_is_array(row) || json_array_size(row) != width)
             return cns_diag_set(diag, CNS_ERR_INVALID,
                                 "choices: question %zu needs an array of %zu values", i + 1, width);
         for (size_t j = 0; j < width; j++) {
             const json_t *v = json_array_get(row, j);
-            if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 1)
+            if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > top)
                 return cns_diag_set(diag, CNS_ERR_INVALID,
-                                    "choices: question %zu, value %zu must be 0 or 1", i + 1,
-                                    j + 1);
+                                    "choices: question %zu, value %zu must be %s", i + 1, j + 1,
+                                    q->nh ? "between 0 and 255" : "0 or 1");
             out->values[at++] = (unsigned char)json_integer_value(v);
         }
     }
@@ -111,7 +114,7 @@ cns_err cns_choices_parse(cns_choices *out, const cns_election *election, const 
     json_t *root = NULL;
     size_t total = 0;
     for (size_t i = 0; i < cns_election_question_count(election); i++)
-        total += cns_question_width(cns_election_question(election, i));
+        total += cns_question_values(cns_election_question(election, i));
     out->total = total;
     out->values = calloc(total, 1);
     if (out->values == NULL)

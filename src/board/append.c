@@ -216,6 +216,10 @@ cns_err cns_board_publish_tally(cns_board *b, const char *json, size_t len, cons
         err = cns_diag_set(diag, CNS_ERR_STATE,
                            b->summary.tallied ? "the tally is already published"
                                               : "the ballot box is not closed yet");
+    if (err == CNS_OK && cns_board_has_nh(b->election))
+        err = cns_diag_set(diag, CNS_ERR_INVALID,
+                           "the tally of non-homomorphic questions is not followed on the board "
+                           "yet (check the shuffles with consulta shuffle-verify)");
     if (err == CNS_OK)
         err = cns_board_finish_tally(b, diag);
     if (err == CNS_OK)

@@ -97,8 +97,27 @@ static cns_err on_setup(cns_board *b, const pending_data *d, cns_diag *diag)
     return err;
 }
 
+/*
+ * Whether the election has a non-homomorphic question: its ballots are
+ * verified, but its tally (one ciphertext per ballot, then the trustees'
+ * shuffles, src/mixnet) is not yet followed on the board.
+ */
+bool cns_board_has_nh(const cns_election *e)
+{
+    for (size_t q = 0; q < cns_election_question_count(e); q++) {
+        if (cns_election_question(e, q)->nh)
+            return true;
+    }
+    return false;
+}
+
 static cns_err on_encrypted_tally(cns_board *b, const pending_data *d, cns_diag *diag)
 {
+    if (cns_board_has_nh(b->election))
+        return cns_diag_set(diag, CNS_ERR_INVALID,
+                            "the tally of non-homomorphic questions is not followed on the board "
+                            "yet (check the shuffles with consulta shuffle-verify)");
+
     static const char *const keys[] = {"num_tallied", "total_weight", "encrypted_tally"};
     const char *what = "sized encrypted tally";
     const pending_data *tally;

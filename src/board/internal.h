@@ -66,6 +66,9 @@ const pending_data *cns_board_pending(const cns_board *b, const unsigned char *h
 /* The map key of a group element (a fingerprint of its canonical encoding). */
 void cns_board_elt_key(unsigned char key[CNS_KEY_BYTES], const cns_group *group, const cns_elt *e);
 
+/* Whether the election has a non-homomorphic question (its tally is not followed yet). */
+bool cns_board_has_nh(const cns_election *e);
+
 /* ---- batch.c: ballots read from a record, verified on all cores, applied in order ---- */
 
 /*

@@ -72,6 +72,85 @@ void cns_election_free(cns_election *e)
     free(e);
 }
 
+/* The answers array of a question, copied into q. */
+static cns_err take_answers(cns_question *q, const json_t *answers, const char *what,
+                            cns_diag *diag)
+{
+    size_t n = json_array_size(answers);
+    if (!json_is_array(answers) || n == 0)
+        return cns_diag_set(diag, CNS_ERR_INVALID, "%s: \"answers\" must be a non-empty array",
+                            what);
+    if (n > CNS_MAX_ANSWERS)
+        return cns_diag_set(diag, CNS_ERR_LIMIT, "%s: %zu answers, at most %d allowed", what, n,
+                            CNS_MAX_ANSWERS);
+    q->answers = calloc(n, sizeof *q->answers);
+    if (q->answers == NULL)
+        return CNS_ERR_NOMEM;
+    for (size_t j = 0; j < n; j++) {
+        const json_t *a = json_array_get(answers, j);
+        if (!json_is_string(a))
+            return cns_diag_set(diag, CNS_ERR_DECODE, "%s: answer %zu must be a string", what,
+                                j + 1);
+        q->answers[j] = dup_n(json_string_value(a), json_string_length(a));
+        if (q->answers[j] == NULL)
+            return CNS_ERR_NOMEM;
+        q->n_answers = j + 1;
+    }
+    return CNS_OK;
+}
+
+/*
+ * A non-homomorphic question (spec 2.0 §4.9.2):
+ * {"type":"NonHomomorphic","value":{"answers":[…],"question":"…"}}.
+ */
+static cns_err parse_nh_question(cns_question *q, const json_t *v, const char *what, cns_diag *diag)
+{
+    static const char *const keys[] = {"type", "value"}, *const value_keys[] = {"answers",
+                                                                                "question"};
+    const char *type, *text;
+    size_t type_len, text_len;
+    cns_err err = cns_jr_fields(v, keys, 2, what, diag);
+    if (err == CNS_OK)
+        err = cns_jr_string(v, "type", &type, &type_len, what, diag);
+    if (err == CNS_OK && strcmp(type, "NonHomomorphic") != 0)
+        err =
+            cns_diag_set(diag, CNS_ERR_INVALID, "%s: unknown question type \"%.40s\"", what, type);
+    const json_t *value = json_object_get(v, "value");
+    if (err == CNS_OK)
+        err = cns_jr_fields(value, value_keys, 2, what, diag);
+    if (err == CNS_OK)
+        err = cns_jr_string(value, "question", &text, &text_len, what, diag);
+    if (err == CNS_OK)
+        err = take_answers(q, json_object_get(value, "answers"), what, diag);
+    if (err != CNS_OK)
+        return err;
+    q->nh = true;
+    q->blank = -1;
+    q->min = 0;
+    q->max = (int)q->n_answers;
+    q->question = dup_n(text, text_len);
+    return q->question == NULL ? CNS_ERR_NOMEM : CNS_OK;
+}
+
+/* Non-homomorphic questions only where the group has Belenios' embedding (spec 2.0 §4.11.2). */
+static cns_err check_nh_group(const cns_question *qs, size_t n, const cns_group *group,
+                              cns_diag *diag)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (qs[i].nh && qs[i].n_answers > 254) /* 8 bits each and 8 of padding below p */
+            return cns_diag_set(diag, CNS_ERR_LIMIT,
+                                "question %zu: %zu answers, at most 254 in a non-homomorphic "
+                                "question",
+                                i + 1, qs[i].n_answers);
+        if (qs[i].nh && strcmp(cns_group_name(group), "RFC-3526-2048") != 0)
+            return cns_diag_set(diag, CNS_ERR_INVALID,
+                                "question %zu: non-homomorphic questions need the RFC-3526-2048 "
+                                "group (this election's is %s)",
+                                i + 1, cns_group_name(group));
+    }
+    return CNS_OK;
+}
+
 /* Parse one homomorphic question object into q (q zeroed by the caller). */
 static cns_err parse_question(cns_question *q, const json_t *v, size_t index, cns_diag *diag)
 {
@@ -83,8 +162,7 @@ static cns_err parse_question(cns_question *q, const json_t *v, size_t index, cn
 
     snprintf(what, sizeof what, "question %zu", index + 1);
     if (json_is_object(v) && json_object_get(v, "type") != NULL)
-        return cns_diag_set(diag, CNS_ERR_INVALID,
-                            "%s: non-homomorphic questions are not supported", what);
+        return parse_nh_question(q, v, what, diag);
     cns_err err = cns_jr_fields(v, keys, 5, what, diag);
     if (err != CNS_OK)
         return err;
@@ -152,6 +230,8 @@ static void write_questions(cns_buf *b, const cns_question *qs, size_t n)
     for (size_t i = 0; i < n; i++) {
         const cns_question *q = &qs[i];
         cns_buf_puts(b, i ? ",{" : "{");
+        if (q->nh)
+            cns_buf_puts(b, "\"type\":\"NonHomomorphic\",\"value\":{");
         cns_jw_key(b, "answers");
         cns_buf_puts(b, "[");
         for (size_t j = 0; j < q->n_answers; j++) {
@@ -162,10 +242,13 @@ static void write_questions(cns_buf *b, const cns_question *qs, size_t n)
         cns_buf_puts(b, "]");
         if (q->blank >= 0)
             cns_buf_puts(b, q->blank ? ",\"blank\":true" : ",\"blank\":false");
-        cns_buf_printf(b, ",\"min\":%d,\"max\":%d,", q->min, q->max);
+        if (q->nh)
+            cns_buf_puts(b, ",");
+        else
+            cns_buf_printf(b, ",\"min\":%d,\"max\":%d,", q->min, q->max);
         cns_jw_key(b, "question");
         cns_jw_cstr(b, q->question);
-        cns_buf_puts(b, "}");
+        cns_buf_puts(b, q->nh ? "}}" : "}");
     }
     cns_buf_puts(b, "]");
 }
@@ -340,6 +423,8 @@ static cns_err parse_fields(cns_election *e, const json_t *root, cns_diag *diag)
     if (err == CNS_OK)
         err = parse_questions(&e->questions, &e->n_questions, json_object_get(root, "questions"),
                               diag);
+    if (err == CNS_OK)
+        err = check_nh_group(e->questions, e->n_questions, e->group, diag);
     return err;
 }
 
@@ -420,6 +505,8 @@ cns_err cns_election_make(char **json, size_t *len, const char *template_json, s
         err =
             parse_questions(&e.questions, &e.n_questions, json_object_get(root, "questions"), diag);
     if (err == CNS_OK)
+        err = check_nh_group(e.questions, e.n_questions, group, diag);
+    if (err == CNS_OK)
         err = take_counting(&e, json_object_get(root, "counting"), at);
     if (err == CNS_OK)
         err = parse_counting(&e, json_object_get(root, "counting"), NULL, "template", diag);
@@ -491,5 +578,7 @@ const cns_count_rule *cns_election_rule(const cns_election *e, size_t question)
 
 size_t cns_question_width(const cns_question *q)
 {
+    if (q->nh)
+        return 1;
     return q->n_answers + (q->blank == 1 ? 1 : 0);
 }
