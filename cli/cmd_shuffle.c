@@ -10,7 +10,11 @@
 #include "util.h"
 
 static const char SHUFFLE_USAGE[] =
-    "usage: consulta shuffle --election FILE --ciphertexts FILE [--out FILE]\n"
+    "usage: consulta shuffle --dir DIR --trustee-id N\n"
+    "       consulta shuffle --election FILE --ciphertexts FILE [--out FILE]\n"
+    "  With --dir: trustee N shuffles DIR's board (after the encrypted tally, the\n"
+    "  trustees in turn: 1, 2, …) and appends its Shuffle event.\n"
+    "  Otherwise: one step on files.\n"
     "  Shuffle and re-encrypt the non-homomorphic ciphertexts (a JSON list of\n"
     "  lists of {\"alpha\",\"beta\"}, one list per non-homomorphic question: the\n"
     "  encrypted tally's columns, or the last shuffle's \"ciphertexts\") under the\n"
@@ -24,7 +28,8 @@ static const char VERIFY_USAGE[] =
     "  of shuffle); --next writes its output ciphertexts, the next shuffle's input.\n";
 
 typedef struct args {
-    const char *election, *cts, *shuffle, *out, *next;
+    const char *election, *cts, *shuffle, *out, *next, *dir;
+    uint64_t owner;
 } args;
 
 /* Parse --name VALUE pairs into a; returns EXIT_OK or EXIT_USAGE. */
@@ -49,10 +54,17 @@ static int parse(const char *cmd, const char *usage, int argc, char **argv, args
             a->next = v;
         else if (!verify && strcmp(k, "--out") == 0)
             a->out = v;
-        else
+        else if (!verify && strcmp(k, "--dir") == 0)
+            a->dir = v;
+        else if (!verify && strcmp(k, "--trustee-id") == 0) {
+            if (!cli_parse_u64(v, 1, 1000000, &a->owner))
+                return cli_usage(cmd, "--trustee-id must be a positive number");
+        } else
             return cli_usage(cmd, "unknown option %s", k);
     }
-    if (a->election == NULL || a->cts == NULL || (verify && a->shuffle == NULL))
+    if (a->dir != NULL && (a->owner == 0 || a->election != NULL || a->cts != NULL))
+        return cli_usage(cmd, "--dir goes with --trustee-id only");
+    if (a->dir == NULL && (a->election == NULL || a->cts == NULL || (verify && a->shuffle == NULL)))
         return cli_usage(cmd, "--election, --ciphertexts%s are required",
                          verify ? " and --shuffle" : "");
     return EXIT_OK;
@@ -68,6 +80,8 @@ int cmd_shuffle(int argc, char **argv)
 
     if (rc != EXIT_OK)
         return rc;
+    if (a.dir != NULL)
+        return cli_board_shuffle(a.dir, a.owner);
     rc = EXIT_REFUSED;
     e = cli_read(a.election, &elen, true);
     c = e != NULL ? cli_read(a.cts, &clen, true) : NULL;

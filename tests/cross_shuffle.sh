@@ -6,18 +6,22 @@
 #     consulta verifies every ballot up to the tally, which it does not
 #     follow yet for non-homomorphic questions (exact refusal);
 #  1. trustee 1 shuffles with belenios-tool: consulta's shuffle-verify accepts it;
-#  2. trustee 2 shuffles with consulta: belenios-tool takes it on its board,
-#     decrypts, computes the result and verifies the whole election, and the
-#     decrypted rankings are the votes cast (as a multiset);
+#  2. trustee 2 shuffles with consulta, on the board: consulta verifies both
+#     shuffles there, and belenios-tool decrypts, computes the result and
+#     verifies the whole election; the decrypted rankings are the votes cast
+#     (as a multiset); consulta stops at the decryption, not followed yet;
 #  3. consulta refuses tampered shuffles with the exact error: output
 #     ciphertexts swapped, a ciphertext replaced, a proof value changed, a
-#     proof of another input, a ciphertext missing.
+#     proof of another input, a ciphertext missing; and on the board
+#     (ATTACKS.md #17) a shuffle by a non-trustee, a trustee skipped or
+#     shuffling twice, EndShuffles with a shuffle missing, a decryption
+#     before the shuffles are over.
 set -u
 . "$(dirname "$0")/lib.sh"
 
-VOTERS=8
+VOTERS=6
 G="--group RFC-3526-2048"
-cd "$T" || exit 1
+mkdir -p "$T/e" && cd "$T/e" || exit 1
 
 # ---- the election, by belenios-tool -------------------------------------------------
 cat >q.json <<'Q'
@@ -66,9 +70,46 @@ payload() {
 data "$(payload EncryptedTally | xargs -I{} sh -c "tar -xOf $BEL {}.data.json" | jq -r .encrypted_tally)" |
     jq -c '[.[1]]' >nh0.json
 equal "ciphertexts to shuffle" "$(jq '.[0] | length' nh0.json)" "$VOTERS"
-# consulta verifies every ballot (both tools') and stops where the board's tally would begin
-status 1 "consulta verify of a non-homomorphic election" "$C" verify .
-says "EncryptedTally event at height $((VOTERS + 2)): the tally of non-homomorphic questions is not followed on the board yet"
+# consulta verifies every ballot (both tools') and the non-homomorphic tally
+check "consulta verifies the board up to the encrypted tally" "$C" verify .
+cp -r . "$T/tallied"
+
+# ---- ATTACKS.md #17 on the board: shuffles only by trustees, each once, in turn; no
+# ---- EndShuffles before every trustee shuffled; no decryption before EndShuffles
+attack() { # attack NAME: a copy of the board as it was after the encrypted tally
+    rm -rf "$T/$1" && cp -r "$T/tallied" "$T/$1" && cd "$T/$1" || exit 1
+}
+H=$((VOTERS + 3)) # height of the first event after EncryptedTally
+attack nontrustee
+belenios-tool election shuffle --trustee-id=3 2>/dev/null | belenios-tool archive add-event --type=Shuffle 2>/dev/null
+status 1 "a shuffle by a non-trustee" "$C" verify .
+says "Shuffle event at height $H: shuffle by 3, who is not one of the 2 trustees"
+attack skipped
+belenios-tool election shuffle --trustee-id=2 2>/dev/null | belenios-tool archive add-event --type=Shuffle 2>/dev/null
+status 1 "trustee 1's shuffle skipped" "$C" verify .
+says "Shuffle event at height $H: shuffle by trustee 2, but trustee 1 shuffles next"
+attack twice
+belenios-tool election shuffle --trustee-id=1 2>/dev/null | belenios-tool archive add-event --type=Shuffle 2>/dev/null
+belenios-tool election shuffle --trustee-id=1 2>/dev/null | belenios-tool archive add-event --type=Shuffle 2>/dev/null
+status 1 "a trustee shuffling twice" "$C" verify .
+says "Shuffle event at height $((H + 1)): shuffle by trustee 1, but trustee 2 shuffles next"
+attack early_end
+belenios-tool election shuffle --trustee-id=1 2>/dev/null | belenios-tool archive add-event --type=Shuffle 2>/dev/null
+belenios-tool archive add-event --type=EndShuffles </dev/null 2>/dev/null
+status 1 "EndShuffles with a shuffle missing" "$C" verify .
+says "EndShuffles event at height $((H + 1)): EndShuffles after 1 shuffles: each of the 2 trustees shuffles (trustee 2's is missing)"
+attack early_decryption
+belenios-tool election shuffle --trustee-id=1 2>/dev/null | belenios-tool archive add-event --type=Shuffle 2>/dev/null
+belenios-tool election decrypt --privkey k1/*.privkey --trustee-id 1 2>/dev/null |
+    belenios-tool archive add-event --type=PartialDecryption 2>/dev/null
+status 1 "a decryption before all shuffles" "$C" verify .
+says "PartialDecryption event not allowed after Shuffle"
+attack consulta_refuses
+status 1 "consulta add-event: a shuffle by a non-trustee" "$C" shuffle --dir . --trustee-id 3
+says "shuffle by 3, who is not one of the 2 trustees"
+status 1 "consulta add-event: EndShuffles before any shuffle" "$C" add-event --type EndShuffles --dir .
+says "EndShuffles after 0 shuffles"
+cd "$T/e" || exit 1
 
 # ---- 1. a belenios-tool shuffle, verified by consulta ----------------------------------
 belenios-tool election shuffle --trustee-id=1 2>/dev/null | belenios-tool archive add-event --type=Shuffle 2>/dev/null
@@ -102,20 +143,26 @@ refused "an element out of the group" "shuffle-verify: shuffle: question 1: proo
 sed 's/"proofs":\[/"proofs": [/' shuffle1.json >t9.json
 refused "not canonical" "shuffle-verify: shuffle: not in canonical form" t9.json
 
+# a tampered shuffle is refused on the board too
+status 1 "consulta add-event of a tampered shuffle" "$C" add-event --type Shuffle --trustee-id 2 --dir . <t1.json
+says "shuffle by trustee 2: question 1: proof of shuffle does not verify (t1)"
+
 # ---- 2. a consulta shuffle, taken and verified by belenios-tool -------------------------
-check "consulta shuffles" "$C" shuffle --election election.keep --ciphertexts nh1.json --out shuffle2.json
-check "consulta verifies its own shuffle" \
+check "consulta shuffles on the files" "$C" shuffle --election election.keep --ciphertexts nh1.json --out shuffle2.json
+check "consulta verifies that shuffle" \
     "$C" shuffle-verify --election election.keep --ciphertexts nh1.json --shuffle shuffle2.json
-H=$(printf '%s' "$(cat shuffle2.json)" | sha256sum | cut -d' ' -f1)
-check "belenios-tool takes consulta's shuffle" sh -c \
-    "{ cat shuffle2.json; echo '{\"owner\":2,\"payload\":\"$H\"}'; } | belenios-tool archive add-event --type=Shuffle"
-belenios-tool archive add-event --type=EndShuffles </dev/null 2>/dev/null
+check "consulta shuffles on the board (trustee 2)" "$C" shuffle --dir . --trustee-id 2
+check "consulta closes the shuffles" "$C" add-event --type EndShuffles --dir .
+check "consulta verifies both shuffles on the board" "$C" verify .
+check "belenios-tool verifies the board with consulta's shuffle" belenios-tool election verify
 for k in 1 2; do
     belenios-tool election decrypt --privkey k$k/*.privkey --trustee-id $k 2>/dev/null |
         belenios-tool archive add-event --type=PartialDecryption 2>/dev/null
 done
 belenios-tool election compute-result 2>/dev/null | belenios-tool archive add-event --type=Result 2>/dev/null
 check "belenios-tool verifies the election with consulta's shuffle" belenios-tool election verify
+status 1 "consulta verify after the decryption" "$C" verify .
+says "PartialDecryption event at height $((VOTERS + 6)): the decryption of shuffled ciphertexts is not followed on the board yet"
 RESULT=$(data "$(payload Result)")
 equal "the decrypted rankings are the votes" \
     "$(echo "$RESULT" | jq -c '.result[1] | sort')" "$(jq -s -c 'sort' votes.txt)"

@@ -216,10 +216,6 @@ cns_err cns_board_publish_tally(cns_board *b, const char *json, size_t len, cons
         err = cns_diag_set(diag, CNS_ERR_STATE,
                            b->summary.tallied ? "the tally is already published"
                                               : "the ballot box is not closed yet");
-    if (err == CNS_OK && cns_board_has_nh(b->election))
-        err = cns_diag_set(diag, CNS_ERR_INVALID,
-                           "the tally of non-homomorphic questions is not followed on the board "
-                           "yet (check the shuffles with consulta shuffle-verify)");
     if (err == CNS_OK)
         err = cns_board_finish_tally(b, diag);
     if (err == CNS_OK)
@@ -272,6 +268,58 @@ static cns_err owner_of(uint64_t *owner, const char *json, size_t len, const cha
     return cns_diag_set(diag, CNS_ERR_INVALID,
                         "owned partial decryption: not {\"owner\":N,\"payload\":\"<hash of the "
                         "partial decryption>\"}");
+}
+
+cns_err cns_board_add_shuffle(cns_board *b, const char *json, size_t len, uint64_t owner,
+                              cns_diag *diag)
+{
+    char hex[CNS_HASH_HEX_BYTES], *next = NULL;
+    size_t next_len = 0;
+    cns_buf owned;
+    cns_buf_init(&owned, 1024);
+    cns_err err = writable(b, diag);
+    if (err == CNS_OK)
+        err = cns_board_check_shuffle(b, owner, json, len, &next, &next_len, diag);
+    if (err == CNS_OK)
+        err = add_data(b, json, len, hex, diag);
+    if (err == CNS_OK) {
+        write_owned(&owned, owner, hex);
+        err = add_wrapped_event(b, &owned, CNS_EVENT_SHUFFLE, diag);
+    }
+    if (err == CNS_OK) {
+        cns_board_keep_shuffle(b, next, next_len);
+        next = NULL;
+    }
+    free(next);
+    cns_buf_free(&owned);
+    return err;
+}
+
+cns_err cns_board_end_shuffles(cns_board *b, cns_diag *diag)
+{
+    cns_err err = writable(b, diag);
+    if (err == CNS_OK)
+        err = cns_board_check_end_shuffles(b, diag);
+    if (err == CNS_OK)
+        err = cns_archive_writer_add_event(b->writer, CNS_EVENT_END_SHUFFLES, NULL, NULL, diag);
+    if (err == CNS_OK)
+        b->shuffles_ended = true;
+    return err;
+}
+
+cns_err cns_board_shuffle_input(const cns_board *b, char **json, size_t *len, cns_diag *diag)
+{
+    *json = NULL;
+    if (b->mix_cts == NULL || b->shuffles_ended)
+        return cns_diag_set(diag, CNS_ERR_STATE,
+                            "no shuffle to make: the election has no non-homomorphic question, "
+                            "its tally is not published yet, or the shuffles are over");
+    *json = malloc(b->mix_len + 1);
+    if (*json == NULL)
+        return CNS_ERR_NOMEM;
+    memcpy(*json, b->mix_cts, b->mix_len + 1);
+    *len = b->mix_len;
+    return CNS_OK;
 }
 
 cns_err cns_board_add_partial(cns_board *b, const char *json, size_t len, const char *given,

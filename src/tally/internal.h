@@ -2,6 +2,8 @@
 #ifndef CONSULTA_TALLY_INTERNAL_H
 #define CONSULTA_TALLY_INTERNAL_H
 
+#include <stdbool.h>
+
 #include "consulta/tally.h"
 #include "crypto/crypto.h"
 
@@ -15,10 +17,18 @@ typedef struct cns_shape {
 CNS_NODISCARD cns_err cns_shape_of(cns_shape *shape, const cns_election *election);
 void cns_shape_free(cns_shape *shape);
 
+/* A non-homomorphic question's column: one ciphertext per counted ballot. */
+typedef struct cns_nh_col {
+    cns_ciphertext *cts;
+    size_t n, cap;
+} cns_nh_col;
+
 struct cns_tally {
     const cns_group *group;
     cns_shape shape;
-    cns_ciphertext *cells; /* shape.total, row after row */
+    cns_ciphertext *cells; /* shape.total, row after row (a non-homomorphic row: unused) */
+    cns_nh_col *nh;        /* shape.n_questions; used for non-homomorphic questions */
+    bool *is_nh;           /* shape.n_questions */
     uint64_t num_tallied;
     uint64_t total_weight;
 };
