@@ -32,8 +32,8 @@ status 2 "missing option" "$C" credentials --count 3
 says "--uuid and --count are required"
 status 2 "bad count" "$C" credentials --uuid "$uuid" --count zero
 says "--count must be from 1"
-status 2 "unknown group" "$C" credentials --uuid "$uuid" --count 2 --group RFC-3526-2048
-says "unknown group RFC-3526-2048"
+status 2 "unknown group" "$C" credentials --uuid "$uuid" --count 2 --group RFC-3526-4096
+says "unknown group RFC-3526-4096"
 status 2 "decrypt with two kinds of key" "$C" decrypt --dir "$D" --privkey a --key b --dkey c
 says "give either --privkey, or both --key and --dkey"
 

@@ -431,10 +431,11 @@ static void attack_rows(whole_election *f)
     free(a.saved);
 
     /* #2 only the named groups: a record in another group is refused */
-    edit group = {CNS_EVENT_SETUP, 0, "\"group\":\"ristretto255\"", "\"group\":\"P-256\"", 0};
+    edit group = {CNS_EVENT_SETUP, 0, "\"group\":\"ristretto255\"", "\"group\":\"RFC-3526-4096\"",
+                  0};
     rewrite(f->board, path_in(f, "2.bel", path, sizeof path), hook_edit_data, &group);
     CHECK(group.applied == 1);
-    expect_refused(path, CNS_ERR_INVALID, "election: unknown group \"P-256\"");
+    expect_refused(path, CNS_ERR_INVALID, "election: unknown group \"RFC-3526-4096\"");
 
     /* #4 non-canonical encodings: a scalar with a leading zero, a space, a duplicate key */
     edit zero = {CNS_EVENT_BALLOT, 0, "\"challenge\":\"", "\"challenge\":\"0", 0};
