@@ -34,13 +34,16 @@ int cmd_uuid(int argc, char **argv)
 
 static const char credentials_usage[] =
     "usage: consulta credentials --uuid UUID --count N [--group GROUP] [--weights FILE]\n"
-    "                            [--dir DIR]\n"
+    "                            [--dir DIR] [--long]\n"
     "\n"
     "As the credential authority: make N voter credentials for the election.\n"
     "Writes DIR/private_creds.txt (\"id credential\" per line: give each voter\n"
     "theirs, then keep it offline or destroy it) and DIR/public_creds.json (the\n"
     "list for the board), and prints the list's fingerprint. GROUP defaults to\n"
-    "ristretto255. FILE holds one positive weight per line, voter by voter.\n";
+    "ristretto255. FILE holds one positive weight per line, voter by voter.\n"
+    "Credentials are XXX-XXX-XXX-XXX-XXX (Belenios 2.0, what belenios-tool 2.0\n"
+    "votes with); --long makes Belenios 3.x's XXXXX-XXXXXX-XXXXX-XXXXXX (what\n"
+    "belenios-tool 3.3 and Belenios 3.x voting pages take).\n";
 
 /* Read N weights, one per line. Returns a malloc'd array or NULL after printing why. */
 static uint64_t *read_weights(const char *path, size_t n)
@@ -74,7 +77,7 @@ static char *private_lines(const cns_credential_batch *batch, size_t *len)
 {
     size_t n = cns_credential_batch_count(batch), cap = 1, at = 0;
     for (size_t i = 0; i < n; i++)
-        cap += strlen(cns_credential_batch_id(batch, i)) + CNS_CREDENTIAL_LEN + 2;
+        cap += strlen(cns_credential_batch_id(batch, i)) + CNS_CREDENTIAL_V3_LEN + 2;
     char *text = sodium_malloc(cap);
     for (size_t i = 0; text != NULL && i < n; i++)
         at += (size_t)snprintf(text + at, cap - at, "%s%s %s", i ? "\n" : "",
@@ -86,15 +89,14 @@ static char *private_lines(const cns_credential_batch *batch, size_t *len)
 
 int cmd_credentials(int argc, char **argv)
 {
-    static const struct option options[] = {{"uuid", required_argument, NULL, 'u'},
-                                            {"count", required_argument, NULL, 'n'},
-                                            {"group", required_argument, NULL, 'g'},
-                                            {"weights", required_argument, NULL, 'w'},
-                                            {"dir", required_argument, NULL, 'd'},
-                                            {"help", no_argument, NULL, 'h'},
-                                            {NULL, 0, NULL, 0}};
+    static const struct option options[] = {
+        {"uuid", required_argument, NULL, 'u'},  {"count", required_argument, NULL, 'n'},
+        {"group", required_argument, NULL, 'g'}, {"weights", required_argument, NULL, 'w'},
+        {"dir", required_argument, NULL, 'd'},   {"long", no_argument, NULL, 'l'},
+        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
     const char *uuid = NULL, *group_name = "ristretto255", *weights_path = NULL, *dir = ".";
     uint64_t count = 0;
+    bool v3 = false;
     int opt;
     while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
         switch (opt) {
@@ -113,6 +115,9 @@ int cmd_credentials(int argc, char **argv)
             break;
         case 'd':
             dir = optarg;
+            break;
+        case 'l':
+            v3 = true;
             break;
         case 'h':
             return fputs(credentials_usage, stdout), EXIT_OK;
@@ -134,8 +139,8 @@ int cmd_credentials(int argc, char **argv)
     char *pub = NULL, *priv = NULL, path[4096], fingerprint[CNS_CREDENTIAL_FINGERPRINT_BYTES];
     size_t pub_len, priv_len;
     int rc = EXIT_REFUSED;
-    cns_err err = cns_credential_batch_generate(&batch, group, uuid, strlen(uuid), count, NULL,
-                                                weights, &diag);
+    cns_err err = cns_credential_batch_generate_form(&batch, group, uuid, strlen(uuid), count, NULL,
+                                                     weights, v3, &diag);
     if (err == CNS_OK)
         err =
             cns_credential_list_to_json(cns_credential_batch_public(batch), &pub, &pub_len, &diag);

@@ -33,10 +33,15 @@ static void usage(FILE *out)
             "           in D (default: the current directory), as setup generate-trustee-key.\n"
             "threshold  one step of the threshold key ceremony, as belenios-tool setup\n"
             "           generate-trustee-key-threshold:\n"
-            "  --step 1                                  (trustee) writes ID.cert, ID.key in D\n"
+            "  --step 1 [--threshold-context I/T/N]      (trustee) writes ID.cert, ID.key in D;\n"
+            "                                            with the context (trustee I of N, T\n"
+            "                                            needed), the Belenios 3.x ceremony that\n"
+            "                                            belenios-tool 3.3 needs; without it,\n"
+            "                                            belenios-tool 2.0's\n"
             "  --step 2 --certs F                        (anyone) checks the certificates\n"
-            "  --step 3 --certs F --key K --threshold T  (trustee) prints its polynomial;\n"
+            "  --step 3 --certs F --key K [--threshold T] (trustee) prints its polynomial;\n"
             "                                            T = trustees needed to decrypt\n"
+            "                                            (default: the certificates' context)\n"
             "  --step 4 --certs F --polynomials P        (server) writes ID.vinput in D\n"
             "  --step 5 --certs F --key K  < ID.vinput   (trustee) prints its voutput\n"
             "  --step 6 --certs F --polynomials P  < voutputs\n"
@@ -49,7 +54,8 @@ static void usage(FILE *out)
             "verify     check a trustees.json (default D/trustees.json) and print the\n"
             "           election public key and the trustees.\n"
             "\n"
-            "Groups: BELENIOS-2048, Ed25519, ristretto255. Files of certs, polynomials and\n"
+            "Groups: BELENIOS-2048, RFC-3526-2048, Ed25519, ristretto255. Files of certs,\n"
+            "polynomials and\n"
             "voutputs have one JSON item per line, in the certificates' order.\n"
             "Exit status: 0 done, 1 refused (a check failed), 2 usage error.\n");
 }
@@ -82,7 +88,7 @@ static int fail(const char *what, cns_err err, const cns_diag *diag)
 /* ---- options ------------------------------------------------------------------------------ */
 
 struct opts {
-    const char *group, *dir, *certs, *key, *polynomials, *file;
+    const char *group, *dir, *certs, *key, *polynomials, *context, *file;
     long step, threshold;
     bool help;
 };
@@ -119,8 +125,9 @@ static bool parse_long(const char *s, long min, long max, long *out)
 /* Parse argv[2…]. Returns EXIT_OK or EXIT_USAGE after a message. */
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
-    static const char *const names[] = {"--group",       "--dir",  "--certs",    "--key",
-                                        "--polynomials", "--step", "--threshold"};
+    static const char *const names[] = {
+        "--group",       "--dir",  "--certs",     "--key",
+        "--polynomials", "--step", "--threshold", "--threshold-context"};
     memset(o, 0, sizeof *o);
     o->dir = ".";
     for (int i = 2; i < argc; i++) {
@@ -150,7 +157,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
             return EXIT_USAGE;
         }
         const char **slots[] = {&o->group, &o->dir, &o->certs, &o->key, &o->polynomials};
-        if (k - 1 < 5) {
+        if (k - 1 == 7) {
+            o->context = v;
+        } else if (k - 1 < 5) {
             *slots[k - 1] = v;
         } else if (!parse_long(v, 1, 1000000, k - 1 == 5 ? &o->step : &o->threshold)) {
             fprintf(stderr, "consulta trustee: %s: '%s' is not a positive integer\n", names[k - 1],
@@ -171,7 +180,8 @@ static int need_group(const struct opts *o, const cns_group **group)
     *group = cns_group_by_name(o->group);
     if (*group == NULL) {
         fprintf(stderr,
-                "consulta trustee: unknown group '%s' (BELENIOS-2048, Ed25519, ristretto255)\n",
+                "consulta trustee: unknown group '%s' (BELENIOS-2048, RFC-3526-2048, Ed25519, "
+                "ristretto255)\n",
                 o->group);
         return EXIT_USAGE;
     }
@@ -227,13 +237,37 @@ struct step {
     size_t seed_len;
 };
 
+/* --threshold-context I/T/N: OUT: index, threshold, size. */
+static bool parse_context(const char *v, size_t out[3])
+{
+    char *end;
+    const char *p = v;
+    for (int i = 0; i < 3; i++) {
+        errno = 0;
+        long x = *p >= '0' && *p <= '9' ? strtol(p, &end, 10) : -1;
+        if (x < 1 || x > 1000000 || errno != 0 || *end != (i < 2 ? '/' : '\0'))
+            return false;
+        out[i] = (size_t)x;
+        p = end + 1;
+    }
+    return true;
+}
+
 static int step1(struct step *s)
 {
     char seed[CNS_SEED_LEN + 1], id[CNS_CERT_ID_BYTES], name[96], *cert = NULL;
-    size_t len;
+    size_t len, ctx[3];
     cns_diag diag = {{0}};
+    if (s->o->context != NULL && !parse_context(s->o->context, ctx)) {
+        fprintf(stderr, "consulta trustee: --threshold-context: '%s' is not I/T/N\n",
+                s->o->context);
+        return EXIT_USAGE;
+    }
     cns_err err = cns_threshold_seed_new(seed);
-    if (err == CNS_OK)
+    if (err == CNS_OK && s->o->context != NULL)
+        err = cns_threshold_cert_make_ctx(&cert, &len, id, s->group, seed, CNS_SEED_LEN, ctx[0],
+                                          ctx[1], ctx[2], &diag);
+    else if (err == CNS_OK)
         err = cns_threshold_cert_make(&cert, &len, id, s->group, seed, CNS_SEED_LEN, &diag);
     if (err != CNS_OK) {
         sodium_memzero(seed, sizeof seed);
@@ -358,8 +392,6 @@ static int step_prepare(struct step *s)
     int rc = need(o->certs, "--certs");
     if (rc == EXIT_OK && (k == 3 || k == 5))
         rc = need(o->key, "--key");
-    if (rc == EXIT_OK && k == 3 && o->threshold == 0)
-        rc = need(NULL, "--threshold");
     if (rc == EXIT_OK && (k == 4 || k == 6))
         rc = need(o->polynomials, "--polynomials");
     if (rc != EXIT_OK)
@@ -373,6 +405,8 @@ static int step_prepare(struct step *s)
     free(certs);
     if (err != CNS_OK)
         return fail(o->certs, err, &diag);
+    if (k == 3 && o->threshold == 0 && cns_ceremony_context_threshold(s->c) == 0)
+        return need(NULL, "--threshold (the certificates have no context)");
     if (o->key != NULL && (s->seed = cli_read(o->key, &s->seed_len, true)) == NULL)
         return EXIT_REFUSED;
     return EXIT_OK;

@@ -1,7 +1,8 @@
 /*
  * libFuzzer target: untrusted credential inputs (consulta/credential.h).
  * The first byte chooses: bits 0-1 = 0: the rest is a private credential to
- * check (and, if accepted, derive); otherwise the rest is a public credential
+ * check (and, if accepted, derive; the Belenios 3.x shape is derived
+ * directly); otherwise the rest is a public credential
  * list, parsed in group (byte >> 2) % 3 (BELENIOS-2048, Ed25519, ristretto255)
  * with the IDS flag if bit 4 is set. Invariants: refusals use the documented
  * codes with a diagnostic; an accepted credential is accepted in both forms
@@ -28,7 +29,13 @@ static void fuzz_credential(const char *text, size_t len)
     const cns_group *g = cns_group_by_name("ristretto255");
     cns_diag diag = {{0}};
     cns_elt pub;
-    cns_err err = cns_credential_check(text, len, &diag);
+    cns_err err;
+    if (cns_credential_is_v3(text, len)) { /* Belenios 3.x: no checksum, hashed derivation */
+        err = cns_credential_public(g, uuid, sizeof uuid - 1, text, len, &pub, &diag);
+        require(err == CNS_OK || (err == CNS_ERR_DECODE && diag.text[0] != '\0'));
+        return;
+    }
+    err = cns_credential_check(text, len, &diag);
     if (err != CNS_OK) {
         require(err == CNS_ERR_DECODE && diag.text[0] != '\0');
         return;

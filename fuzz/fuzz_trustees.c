@@ -1,7 +1,8 @@
 /*
  * libFuzzer target: the trustee parsers on untrusted input. The first byte b
- * selects the group (b % 3: BELENIOS-2048, Ed25519, ristretto255) and the
- * parser ((b / 3) % 9); the rest is the input. Inputs made of several
+ * selects the group (b % 3: BELENIOS-2048, Ed25519, ristretto255; b ≥ 216:
+ * RFC-3526-2048) and the parser ((b / 3) % 9, or (b − 216) % 9); the rest
+ * is the input. Inputs made of several
  * documents separate them with an empty line ("\n\n"); seeds are their
  * first 22 bytes.
  *
@@ -157,8 +158,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const char *const groups[] = {"BELENIOS-2048", "Ed25519", "ristretto255"};
     if (size < 1 || sodium_init() < 0)
         return 0;
-    const cns_group *g = cns_group_by_name(groups[data[0] % 3]);
-    unsigned mode = (data[0] / 3) % 9;
+    const cns_group *g = cns_group_by_name(data[0] >= 216 ? "RFC-3526-2048" : groups[data[0] % 3]);
+    unsigned mode = data[0] >= 216 ? (unsigned)(data[0] - 216) % 9 : (data[0] / 3) % 9;
     const char *s = (const char *)data + 1;
     size_t len = size - 1;
     cns_diag diag;

@@ -5,7 +5,9 @@
 #  2. made entirely by consulta: belenios-tool verifies it and computes the
 #     same result;
 #  3. mixed: ballots and partial decryptions from both tools on one board;
-#  4. consulta alone in ristretto255 and Ed25519.
+#  4. consulta alone in ristretto255, Ed25519 and RFC-3526-2048 (this one
+#     verified by belenios-tool 2.0 too).
+# consulta's own ceremonies (2 and 4) are Belenios 3.x's; the mixed ones 2.0's.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -27,9 +29,12 @@ choices() {
 }
 
 # The threshold ceremony (3 trustees, 2 needed) by TOOL (belenios|consulta) for
-# each trustee in turn: "bcc" = trustee 1 belenios, 2 and 3 consulta.
+# each trustee in turn: "bcc" = trustee 1 belenios, 2 and 3 consulta. With
+# CTX=1 (consulta only), the Belenios 3.x ceremony (certificates with their
+# context, signed polynomials and keys, AES-GCM), which belenios-tool 2.0
+# cannot take part in but verifies the result of.
 ceremony() {
-    local dir=$1 who=$2 group=$3 i
+    local dir=$1 who=$2 group=$3 i ctx
     (
         cd "$dir" || exit 1
         for ((i = 0; i < 3; i++)); do
@@ -37,7 +42,9 @@ ceremony() {
             if [ "${who:i:1}" = b ]; then
                 (cd t$i && belenios-tool setup generate-trustee-key-threshold --group "$group" --step 1) || exit 1
             else
-                "$C" trustee threshold --group "$group" --step 1 --dir t$i || exit 1
+                ctx=()
+                [ "${CTX:-0}" = 1 ] && ctx=(--threshold-context $((i + 1))/2/3)
+                "$C" trustee threshold --group "$group" --step 1 "${ctx[@]}" --dir t$i || exit 1
             fi
         done
         cat t0/*.cert t1/*.cert t2/*.cert >certs.jsons
@@ -142,7 +149,11 @@ belenios_election() {
 # 2. -------------------------------------------------------------------------
 consulta_election() {
     local dir=$T/by-consulta
-    consulta_setup "$dir" BELENIOS-2048
+    CTX=1 consulta_setup "$dir" BELENIOS-2048
+    check "consulta's 3.x certificates (with their context)" \
+        grep -q '\\"context\\":{\\"group\\":\\"BELENIOS-2048\\",\\"size\\":3,\\"threshold\\":2' "$dir/trustees.json"
+    check "consulta's 3.x threshold signatures" grep -q '"signatures":\[{"challenge"' "$dir/trustees.json"
+    check "consulta's signed verification keys" grep -q '"public_key":"[0-9]*","signature":{' "$dir/trustees.json"
     choices $VOTERS >"$dir/choices.txt"
     check "consulta ballots" sh -c "'$C' ballot --dir '$dir' --privcred '$dir/private_creds.txt' --choices '$dir/choices.txt' >'$dir/ballots.jsonl'"
     check "consulta casts" sh -c "'$C' cast --dir '$dir' <'$dir/ballots.jsonl' >/dev/null"
@@ -202,7 +213,7 @@ mixed_election() {
 # 4. -------------------------------------------------------------------------
 consulta_alone() {
     local group=$1 dir=$T/alone-$1
-    VOTERS=8 consulta_setup "$dir" "$group"
+    VOTERS=8 CTX=1 consulta_setup "$dir" "$group"
     choices 8 >"$dir/choices.txt"
     check "ballots ($group)" sh -c "'$C' ballot --dir '$dir' --privcred '$dir/private_creds.txt' --choices '$dir/choices.txt' | '$C' cast --dir '$dir' >/dev/null"
     check "close ($group)" "$C" close --dir "$dir"
@@ -217,6 +228,9 @@ consulta_alone() {
     "$C" verify --result "$dir" >"$T/ours.json" 2>>"$T/log"
     expected_result "$dir/choices.txt" >"$T/expected.json"
     same "$T/expected.json" "$T/ours.json"
+    if [ "$group" = RFC-3526-2048 ]; then # belenios-tool 2.0 knows this group
+        check "belenios-tool verifies consulta's election ($group)" belenios-tool election verify --dir "$dir"
+    fi
 }
 
 belenios_election
@@ -224,4 +238,5 @@ consulta_election
 mixed_election
 consulta_alone ristretto255
 consulta_alone Ed25519
+consulta_alone RFC-3526-2048
 done_testing

@@ -155,6 +155,8 @@ check "consulta shuffles on the board (trustee 2)" "$C" shuffle --dir . --truste
 check "consulta closes the shuffles" "$C" add-event --type EndShuffles --dir .
 check "consulta verifies both shuffles on the board" "$C" verify .
 check "belenios-tool verifies the board with consulta's shuffle" belenios-tool election verify
+status 1 "consulta decrypt after the shuffles" "$C" decrypt --privkey k1/*.privkey --dir .
+says "the decryption of shuffled ciphertexts is not followed on the board yet (the shuffles are verified)"
 for k in 1 2; do
     belenios-tool election decrypt --privkey k$k/*.privkey --trustee-id $k 2>/dev/null |
         belenios-tool archive add-event --type=PartialDecryption 2>/dev/null

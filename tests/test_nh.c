@@ -63,8 +63,8 @@ static void test_ballots(void)
     CHECK_CONTAINS(json, "{\"type\":\"NonHomomorphic\",\"value\":{\"answers\":[\"A\",\"B\",\"C\"],"
                          "\"question\":\"Rank\"}}]");
     CHECK_OK(cns_election_parse(&e, json, len, &diag));
-    CHECK(e != NULL && cns_election_question(e, 1)->nh);
-    CHECK(e != NULL && !cns_election_question(e, 0)->nh);
+    CHECK(e != NULL && cns_election_question(e, 1)->kind == CNS_QUESTION_NONHOMOMORPHIC);
+    CHECK(e != NULL && cns_election_question(e, 0)->kind == CNS_QUESTION_HOMOMORPHIC);
     CHECK(e != NULL && cns_question_width(cns_election_question(e, 1)) == 1);
     if (e == NULL)
         goto done;

@@ -66,9 +66,33 @@ CNS_NODISCARD cns_err cns_credential_generate(char out[CNS_CREDENTIAL_BYTES]);
 CNS_NODISCARD cns_err cns_credential_check(const char *text, size_t len, cns_diag *diag);
 
 /*
+ * Belenios 2.3 and later (spec 3.3 §"Credentials") hand out longer
+ * credentials XXXXX-XXXXXX-XXXXX-XXXXXX: 22 random Base58 digits, no
+ * checksum, whose secret is
+ *     s = int_be(hex(SHA256("derive_credential|" uuid "|0|" c)) ‖
+ *                hex(SHA256("derive_credential|" uuid "|1|" c))) mod q
+ * (the 512-bit number the two digests make, c the text with its dashes).
+ * belenios-tool 3.3 takes only these; belenios-tool 2.0 only the short ones.
+ */
+#define CNS_CREDENTIAL_V3_LEN    25
+#define CNS_CREDENTIAL_V3_BYTES  26
+#define CNS_CREDENTIAL_V3_DIGITS 22
+
+/* Whether text (len bytes) has the 3.x shape (25 characters, dashes after 5, 11, 16 digits). */
+bool cns_credential_is_v3(const char *text, size_t len);
+
+/*
+ * OUT: a fresh 3.x credential and its NUL in out (22 uniformly random
+ * Base58 digits, libsodium CSPRNG). Errors: CNS_ERR_INTERNAL.
+ * CT: no branch or memory index depends on the digits.
+ */
+CNS_NODISCARD cns_err cns_credential_generate_v3(char out[CNS_CREDENTIAL_V3_BYTES]);
+
+/*
  * Derive the secret s of a credential for the election with this uuid
  * (uuid: uuid_len bytes, checked as cns_base58_uuid_check; credential:
- * cred_len bytes, checked as cns_credential_check; both borrowed).
+ * cred_len bytes, borrowed: the 3.x form above when it has that shape, else
+ * checked as cns_credential_check and derived with PBKDF2).
  * OUT: *s (secret: the caller wipes it).
  * Errors: CNS_ERR_DECODE (uuid or credential), CNS_ERR_LIMIT (uuid too long).
  * CT: constant time in the credential once its syntax is checked.
@@ -186,6 +210,16 @@ CNS_NODISCARD cns_err cns_credential_batch_generate(cns_credential_batch **out,
                                                     size_t uuid_len, size_t n,
                                                     const char *const *ids, const uint64_t *weights,
                                                     cns_diag *diag);
+
+/*
+ * As cns_credential_batch_generate, with the form of the private
+ * credentials chosen: v3 false, Belenios 2.0's XXX-XXX-XXX-XXX-XXX (what
+ * belenios-tool 2.0 votes with); v3 true, Belenios 3.x's
+ * XXXXX-XXXXXX-XXXXX-XXXXXX (what belenios-tool 3.3 votes with).
+ */
+CNS_NODISCARD cns_err cns_credential_batch_generate_form(
+    cns_credential_batch **out, const cns_group *group, const char *uuid, size_t uuid_len, size_t n,
+    const char *const *ids, const uint64_t *weights, bool v3, cns_diag *diag);
 
 /* Number of voters. */
 size_t cns_credential_batch_count(const cns_credential_batch *batch);

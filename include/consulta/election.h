@@ -25,21 +25,34 @@
 /* Base64 (no padding) of a SHA-256 digest, plus NUL. */
 #define CNS_HASH_B64_BYTES 44
 
-/* A homomorphic question (spec 2.0 §4.9.1). */
+/*
+ * The kinds of question (spec 3.3 §"Questions"): homomorphic (the only one
+ * of Belenios 2.0), "Lists" (Belenios 3.0: pick one list and at least one
+ * of its candidates; homomorphic too) and "NonHomomorphic" (decrypted
+ * ballot by ballot after the trustees' shuffles, spec 2.0 §4.9.2: the
+ * answer is one ciphertext of the vector of small integers the voter gives
+ * the answers (a ranking, grades); min = 0, max = n_answers, blank = -1.
+ * Made in RFC-3526-2048 only, the group whose embedding consulta has; the
+ * board follows the shuffles, not yet the decryption of their output).
+ */
+typedef enum cns_question_kind {
+    CNS_QUESTION_HOMOMORPHIC = 0,
+    CNS_QUESTION_LISTS = 1,
+    CNS_QUESTION_NONHOMOMORPHIC = 2,
+} cns_question_kind;
+
+/* A question (spec 2.0 §4.9.1; spec 3.3 §"Questions" for the other kinds). */
 typedef struct cns_question {
     char *question; /* the question's text */
-    char **answers; /* n_answers texts */
+    char **answers; /* n_answers texts; Lists: every list's name then its candidates, in order */
     size_t n_answers;
-    int min, max; /* how many answers a non-blank vote selects */
+    int min, max; /* homomorphic: how many answers a non-blank vote selects; NonHomomorphic: 0,
+                     n_answers */
     int blank;    /* -1: no "blank" field; 0: "blank":false; 1: blank vote allowed */
-    /*
-     * A non-homomorphic question (spec 2.0 §4.9.2): the answer is one
-     * ciphertext of the vector of small integers the voter gives the
-     * answers (a ranking, grades), decrypted ballot by ballot after the
-     * trustees' shuffles; min = 0, max = n_answers, blank = -1. Only in
-     * RFC-3526-2048, the group whose embedding Belenios 2.0 defines.
-     */
-    bool nh;
+    cns_question_kind kind;
+    size_t n_lists;     /* Lists: the number of lists */
+    size_t *list_sizes; /* Lists: n_lists sizes, each 1 (the name) + its candidates */
+    char *extra;        /* Lists, NonHomomorphic: the "extra" hint's canonical JSON, or NULL */
 } cns_question;
 
 typedef struct cns_election cns_election;
@@ -81,7 +94,10 @@ const cns_question *cns_election_question(const cns_election *election, size_t i
  */
 const cns_count_rule *cns_election_rule(const cns_election *election, size_t i);
 
-/* Number of ciphertexts an answer to q carries: n_answers, plus 1 if blank is allowed. */
+/*
+ * Number of ciphertexts an answer to q carries: n_answers, plus 1 if blank
+ * is allowed (Lists: one per list name and candidate; NonHomomorphic: 1).
+ */
 size_t cns_question_width(const cns_question *q);
 
 /*

@@ -196,6 +196,10 @@ size_t cns_scalar_to_text(const cns_group *group, char *out, size_t cap, const c
 void cns_scalar_from_digest(const cns_group *group, cns_scalar *out,
                             const unsigned char digest[32]);
 
+/* OUT: the len-byte big-endian integer be reduced mod q. CT: constant time in be. */
+void cns_scalar_from_be(const cns_group *group, cns_scalar *out, const unsigned char *be,
+                        size_t len);
+
 /* OUT: v mod q. */
 void cns_scalar_from_u64(const cns_group *group, cns_scalar *out, uint64_t v);
 

@@ -125,6 +125,9 @@ typedef struct cns_result {
     uint64_t **counts; /* counts[q][j] */
     size_t *widths;    /* cns_question_width of each question */
     size_t n_questions;
+    /* starts[q]: NULL, or for a "Lists" question widths[q] flags, 1 where a list begins
+     * (its counts are written nested, one array per list) */
+    unsigned char **starts;
 } cns_result;
 
 /*

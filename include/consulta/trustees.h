@@ -109,6 +109,24 @@ CNS_NODISCARD cns_err cns_threshold_cert_make(char **cert, size_t *len, char id[
                                               size_t seed_len, cns_diag *diag);
 
 /*
+ * Step 1 as Belenios 2.5.1 and later (belenios-tool 3.3's
+ * --threshold-context i/k/n): as cns_threshold_cert_make, but the message
+ * carries its context {"group","size","threshold","index"} before the keys:
+ * this trustee is number index (1-based) of size trustees, threshold of
+ * whom are needed (1 ≤ threshold ≤ size, 1 ≤ index ≤ size). A ceremony of
+ * such certificates runs in the 3.x form: signed polynomials
+ * (certs_sig), signed verification keys, AES-GCM channels; belenios-tool
+ * 3.3 accepts only that form, 2.0 verifies its trustees.json but cannot
+ * take part in the ceremony. Errors: as cns_threshold_cert_make, and
+ * CNS_ERR_INVALID for a context out of range.
+ */
+CNS_NODISCARD cns_err cns_threshold_cert_make_ctx(char **cert, size_t *len,
+                                                  char id[CNS_CERT_ID_BYTES],
+                                                  const cns_group *group, const char *seed,
+                                                  size_t seed_len, size_t index, size_t threshold,
+                                                  size_t size, cns_diag *diag);
+
+/*
  * Decrypt a .dkey (the encrypted_msg a trustee sent itself in step 5; len
  * bytes, borrowed) with the trustee's seed: check the AES-CCM tag, the
  * signature (by the seed's own verification key) and the recipient.
@@ -131,7 +149,9 @@ typedef struct cns_ceremony cns_ceremony;
  * Step 2: parse certs.jsons (one certificate per line, each line ending with
  * '\n'; len bytes, copied) and verify every certificate's signature. The
  * order of the lines is the trustees' order everywhere after. Duplicate
- * certificates (or two sharing a key) are refused.
+ * certificates (or two sharing a key) are refused. Either every certificate
+ * has a context (the 3.x ceremony: each context must be {group, n, t, its
+ * position}, t the same for all) or none has (the 2.0 ceremony).
  * OUT: *out, freed with cns_ceremony_free.
  * Errors: CNS_ERR_DECODE, CNS_ERR_INVALID, CNS_ERR_VERIFY (diag names the
  * certificate by position and id), CNS_ERR_LIMIT (more than
@@ -146,6 +166,9 @@ void cns_ceremony_free(cns_ceremony *c);
 /* Number of trustees n (certificates). */
 size_t cns_ceremony_size(const cns_ceremony *c);
 
+/* The threshold the certificates' contexts give (3.x ceremony), or 0 (2.0: none). */
+size_t cns_ceremony_context_threshold(const cns_ceremony *c);
+
 /* The id of certificate i (0 ≤ i < n; borrowed), or NULL if i is out of range. */
 const char *cns_ceremony_cert_id(const cns_ceremony *c, size_t i);
 
@@ -159,7 +182,10 @@ CNS_NODISCARD cns_err cns_ceremony_find(size_t *index, const cns_ceremony *c, co
 
 /*
  * Step 3 (trustee with this seed): a random polynomial of `threshold`
- * coefficients (threshold = number of trustees needed, 1 ≤ threshold ≤ n).
+ * coefficients (threshold = number of trustees needed, 1 ≤ threshold ≤ n;
+ * in a 3.x ceremony 0 means the certificates' threshold, and any other
+ * value must equal it). A 3.x polynomial also carries the trustee's
+ * "signature" of certs_sig|{certs, its coefexps}.
  * OUT: *json, *len (may be NULL): {"polynomial","secrets","coefexps"}.
  * Errors: CNS_ERR_INVALID (threshold out of range), CNS_ERR_DECODE (bad
  * seed), CNS_ERR_NOTFOUND (seed's certificate is not among the ceremony's),

@@ -9,13 +9,15 @@
 
 size_t cns_question_values(const cns_question *q)
 {
-    return q->nh ? q->n_answers : cns_question_width(q);
+    return (q->kind == CNS_QUESTION_NONHOMOMORPHIC) ? q->n_answers : cns_question_width(q);
 }
 
 size_t cns_question_overall_count(const cns_question *q)
 {
-    if (q->nh)
+    if (q->kind == CNS_QUESTION_NONHOMOMORPHIC) /* one raweg proof, no overall proof */
         return 0;
+    if (q->kind == CNS_QUESTION_LISTS) /* one proof that exactly one list is chosen */
+        return 1;
     return (size_t)(q->max - q->min + 1) + (q->blank == 1 ? 1 : 0);
 }
 
@@ -36,12 +38,18 @@ cns_err cns_ballot_alloc(cns_ballot **out, const cns_election *election)
         a->width = cns_question_width(q);
         a->n_overall = cns_question_overall_count(q);
         a->has_blank_proof = q->blank == 1;
-        a->nh = q->nh;
+        a->nh = q->kind == CNS_QUESTION_NONHOMOMORPHIC;
         a->choices = calloc(a->width, sizeof *a->choices);
         a->individual = calloc(a->width, sizeof *a->individual);
         a->overall = calloc(a->n_overall + 1, sizeof *a->overall);
         if (a->choices == NULL || a->individual == NULL || a->overall == NULL)
             goto fail;
+        if (q->kind == CNS_QUESTION_LISTS) {
+            a->lists = q;
+            a->list_proofs = calloc(q->n_lists, sizeof *a->list_proofs);
+            if (a->list_proofs == NULL)
+                goto fail;
+        }
     }
     *out = b;
     return CNS_OK;
@@ -58,6 +66,7 @@ void cns_ballot_free(cns_ballot *b)
         free(b->answers[i].choices);
         free(b->answers[i].individual);
         free(b->answers[i].overall);
+        free(b->answers[i].list_proofs);
     }
     free(b->answers);
     free(b->bytes);
@@ -72,6 +81,10 @@ static void write_answer(cns_buf *buf, const cns_group *group, const cns_answer 
         cns_buf_puts(buf, ",\"proof\":");
         cns_jw_proof(buf, group, &a->raweg);
         cns_buf_puts(buf, "}");
+        return;
+    }
+    if (a->lists != NULL) {
+        cns_lists_write(buf, group, a);
         return;
     }
     cns_buf_puts(buf, "{\"choices\":[");
@@ -199,7 +212,13 @@ void cns_ballot_fs_overall(cns_fs *fs, const cns_election *election, const cns_e
 void cns_ballot_fs_blank(cns_fs *fs, const cns_election *election, const cns_elt *credential,
                          const cns_answer *answer)
 {
-    cns_fs_init(fs, "bproof0|");
+    cns_ballot_fs_s(fs, "bproof0|", election, credential, answer);
+}
+
+void cns_ballot_fs_s(cns_fs *fs, const char *tag, const cns_election *election,
+                     const cns_elt *credential, const cns_answer *answer)
+{
+    cns_fs_init(fs, tag);
     put_s(fs, election, credential, answer);
     cns_fs_str(fs, "|");
 }

@@ -4,11 +4,18 @@
 
 #include <stdbool.h>
 
+#include <jansson.h>
+
 #include "consulta/ballot.h"
 #include "core/buf.h"
 #include "crypto/crypto.h"
 
-/* One encrypted answer to a homomorphic question. */
+/*
+ * One encrypted answer to a homomorphic question, or to a "Lists" question
+ * (spec 3.3 §"Lists answers"): then choices are the lists' bits one list
+ * after the other (the list's own bit first), overall is the one proof that
+ * exactly one list is chosen, and list_proofs and the nonzero proof follow.
+ */
 typedef struct cns_answer {
     size_t width;               /* ciphertexts: answers, plus the blank flag if allowed */
     cns_ciphertext *choices;    /* width */
@@ -17,8 +24,14 @@ typedef struct cns_answer {
     size_t n_overall;
     bool has_blank_proof;
     cns_proof blank[2];
-    bool nh;         /* non-homomorphic: choices[0] and its proof only (spec 2.0 §4.11.2) */
+    bool nh; /* q->kind == CNS_QUESTION_NONHOMOMORPHIC: choices[0] and its proof only (spec 2.0
+                §4.11.2) */
     cns_proof raweg; /* proof of knowledge of choices[0]'s nonce */
+    /* Lists only */
+    const cns_question *lists;   /* the question, or NULL for a homomorphic one */
+    cns_proof (*list_proofs)[2]; /* lists->n_lists: L_i = 1 or no candidate of list i */
+    cns_elt nz_commitment;       /* nonzero_proof: A0 ≠ 1 */
+    cns_scalar nz_challenge, nz_response[2];
 } cns_answer;
 
 struct cns_ballot {
@@ -72,6 +85,9 @@ void cns_ballot_fs_overall(cns_fs *fs, const cns_election *election, const cns_e
                            const cns_answer *answer);
 void cns_ballot_fs_blank(cns_fs *fs, const cns_election *election, const cns_elt *credential,
                          const cns_answer *answer);
+/* Start "<tag>S|" (tag e.g. "lproof|", "nonzero|"). */
+void cns_ballot_fs_s(cns_fs *fs, const char *tag, const cns_election *election,
+                     const cns_elt *credential, const cns_answer *answer);
 
 /*
  * The statements (branches) of each proof of one answer, as spec 2.0
@@ -85,5 +101,22 @@ void cns_branches_overall(const cns_group *group, cns_branch *branches, const cn
 void cns_branches_blank(const cns_group *group, cns_branch branches[2], const cns_answer *answer);
 /* OUT: the product of the answer's ciphertexts for the answers proper (not the blank flag). */
 void cns_answer_sum(const cns_group *group, cns_ciphertext *sum, const cns_answer *answer);
+
+/* ---- "Lists" answers (lists.c) ---- */
+
+/* Parse the answer object v to Lists question q (a shaped by cns_ballot_alloc). */
+CNS_NODISCARD cns_err cns_lists_parse(const cns_group *group, cns_answer *a, const json_t *v,
+                                      size_t q, cns_diag *diag);
+
+/* Write a Lists answer as Belenios does (nested choices and individual proofs). */
+void cns_lists_write(cns_buf *buf, const cns_group *group, const cns_answer *a);
+
+/*
+ * Verify a Lists answer's proofs beyond the 0/1 ones: the overall proof
+ * (exactly one list), each list proof, and the nonzero proof (at least one
+ * candidate). diag names question q and the proof.
+ */
+CNS_NODISCARD cns_err cns_lists_verify(const cns_election *election, const cns_elt *credential,
+                                       const cns_answer *a, size_t q, cns_diag *diag);
 
 #endif

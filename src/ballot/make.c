@@ -188,7 +188,7 @@ cns_err cns_ballot_make(char **json, size_t *len, const cns_election *election,
     cns_group_pow_g(group, &b->credential, credential_secret);
     for (size_t i = 0; i < b->n_answers; i++) {
         const cns_question *q = cns_election_question(election, i);
-        if (q->nh) {
+        if (q->kind == CNS_QUESTION_NONHOMOMORPHIC) {
             err = encrypt_nh(election, q, &b->answers[i], choices->values + at, &b->credential);
             if (err != CNS_OK) {
                 err = cns_diag_set(diag, err, "question %zu: the answer has no embedding", i + 1);

@@ -30,6 +30,8 @@ static cns_err parse_answer(const cns_group *group, cns_answer *a, const json_t 
     static const char *const keys[] = {"choices", "individual_proofs", "overall_proof",
                                        "?blank_proof"};
     char what[96];
+    if (a->lists != NULL)
+        return cns_lists_parse(group, a, v, q, diag);
     snprintf(what, sizeof what, "question %zu", q + 1);
     cns_err err = cns_jr_fields(v, keys, 4, what, diag);
     if (err != CNS_OK)

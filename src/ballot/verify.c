@@ -116,6 +116,8 @@ static void run_task(void *ctx, size_t i)
         t->err = verify_individual(t->election, b, &b->answers[t->q], t->q, t->j, &t->diag);
     } else if (b->answers[t->q].nh) {
         t->err = verify_raweg(t->election, b, &b->answers[t->q], t->q, &t->diag);
+    } else if (b->answers[t->q].lists != NULL) {
+        t->err = cns_lists_verify(t->election, &b->credential, &b->answers[t->q], t->q, &t->diag);
     } else {
         size_t n = b->answers[t->q].n_overall; /* ≥ 2 when there is a blank proof */
         branches = malloc((n < 2 ? 2 : n) * sizeof *branches);

@@ -335,6 +335,8 @@ cns_err cns_board_add_partial(cns_board *b, const char *json, size_t len, const 
         err = cns_diag_set(diag, CNS_ERR_STATE,
                            "partial decryptions come after the tally and "
                            "before the result");
+    if (err == CNS_OK)
+        err = cns_board_check_decryption(b, diag);
     if (err == CNS_OK && given != NULL)
         err = owner_of(&owner, json, len, given, given_len, diag);
     if (err == CNS_OK)
@@ -377,7 +379,9 @@ cns_err cns_board_decrypt(const cns_board *b, const cns_scalar *x, char **json, 
     if (owner == 0)
         return cns_diag_set(diag, CNS_ERR_NOTFOUND,
                             "this key is not the key of any of the election's trustees");
-    cns_err err = cns_partial_make(json, len, b->election, b->tally, x);
+    cns_err err = cns_board_check_decryption(b, diag);
+    if (err == CNS_OK)
+        err = cns_partial_make(json, len, b->election, b->tally, x);
     if (err != CNS_OK)
         return err;
     cns_hash_hex(hex, *json, *len);
@@ -402,6 +406,8 @@ cns_err cns_board_publish_result(cns_board *b, const char *json, size_t len, cns
         err = cns_diag_set(diag, CNS_ERR_STATE,
                            b->summary.has_result ? "the result is already published"
                                                  : "the tally is not published yet");
+    if (err == CNS_OK)
+        err = cns_board_check_decryption(b, diag);
     if (err == CNS_OK)
         err = cns_board_compute_result(b, diag);
     if (err == CNS_OK && json != NULL)

@@ -102,7 +102,7 @@ static cns_err on_setup(cns_board *b, const pending_data *d, cns_diag *diag)
 bool cns_board_has_nh(const cns_election *e)
 {
     for (size_t q = 0; q < cns_election_question_count(e); q++) {
-        if (cns_election_question(e, q)->nh)
+        if (cns_election_question(e, q)->kind == CNS_QUESTION_NONHOMOMORPHIC)
             return true;
     }
     return false;
@@ -221,7 +221,7 @@ static cns_err on_end_shuffles(cns_board *b, cns_diag *diag)
     return err;
 }
 
-static cns_err on_partial_decryption(cns_board *b, const pending_data *d, cns_diag *diag)
+cns_err cns_board_check_decryption(const cns_board *b, cns_diag *diag)
 {
     if (cns_board_has_nh(b->election) && !b->shuffles_ended)
         return cns_diag_set(diag, CNS_ERR_STATE,
@@ -232,6 +232,14 @@ static cns_err on_partial_decryption(cns_board *b, const pending_data *d, cns_di
         return cns_diag_set(diag, CNS_ERR_INVALID,
                             "the decryption of shuffled ciphertexts is not followed on the board "
                             "yet (the shuffles are verified)");
+    return CNS_OK;
+}
+
+static cns_err on_partial_decryption(cns_board *b, const pending_data *d, cns_diag *diag)
+{
+    cns_err check = cns_board_check_decryption(b, diag);
+    if (check != CNS_OK)
+        return check;
     static const char *const keys[] = {"owner", "payload"};
     const char *what = "owned partial decryption";
     const pending_data *payload;

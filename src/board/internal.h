@@ -75,6 +75,13 @@ void cns_board_elt_key(unsigned char key[CNS_KEY_BYTES], const cns_group *group,
 bool cns_board_has_nh(const cns_election *e);
 
 /*
+ * Whether the board follows a decryption now: with a non-homomorphic
+ * question, not before EndShuffles (CNS_ERR_STATE), and not after it either
+ * (CNS_ERR_INVALID: the decryption of shuffled ciphertexts is not followed yet).
+ */
+CNS_NODISCARD cns_err cns_board_check_decryption(const cns_board *b, cns_diag *diag);
+
+/*
  * A trustee's shuffle (ATTACKS.md #16, #17): only after the encrypted tally
  * and before EndShuffles, by the trustees each in turn (1, 2, …, none
  * skipped), its proofs verified against exactly the previous output.

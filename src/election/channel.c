@@ -114,14 +114,20 @@ void cns_tr_signed_write(cns_buf *buf, const cns_group *group, const char *msg, 
     cns_buf_puts(buf, "}");
 }
 
+void cns_tr_sign_proof(cns_proof *sig, const cns_group *group, const cns_scalar *sk,
+                       const char *msg, size_t len)
+{
+    cns_fs fs;
+    sig_prefix(&fs, msg, len);
+    cns_schnorr_prove(group, sig, sk, &fs);
+    sodium_memzero(&fs, sizeof fs); /* it holds the message's last bytes */
+}
+
 void cns_tr_sign(cns_buf *buf, const cns_group *group, const cns_scalar *sk, const char *msg,
                  size_t len)
 {
-    cns_fs fs;
     cns_proof sig;
-    sig_prefix(&fs, msg, len);
-    cns_schnorr_prove(group, &sig, sk, &fs);
-    sodium_memzero(&fs, sizeof fs); /* it holds the message's last bytes */
+    cns_tr_sign_proof(&sig, group, sk, msg, len);
     cns_tr_signed_write(buf, group, msg, len, &sig);
 }
 

@@ -262,6 +262,9 @@ static cns_err check_question(rule_check *c, const cns_question *qs, size_t n, l
     *last = q;
     c->q = &qs[q];
     snprintf(c->where, sizeof c->where, "%s: %squestion %lld: ", what, byte, q + 1);
+    if (c->q->kind != CNS_QUESTION_HOMOMORPHIC)
+        return refuse(c, "counts a homomorphic question's totals; this one is a %s question",
+                      c->q->kind == CNS_QUESTION_LISTS ? "\"Lists\"" : "non-homomorphic");
     return CNS_OK;
 }
 

@@ -132,11 +132,82 @@ done:
     return err;
 }
 
+/* ---- Belenios 3.x credentials (spec 3.3 §"Credentials") ---- */
+
+/* Where the dashes of XXXXX-XXXXXX-XXXXX-XXXXXX are. */
+static bool v3_dash_place(size_t i)
+{
+    return i == 5 || i == 12 || i == 18;
+}
+
+bool cns_credential_is_v3(const char *text, size_t len)
+{
+    return len == CNS_CREDENTIAL_V3_LEN && text[5] == '-' && text[12] == '-' && text[18] == '-';
+}
+
+/* 22 Base58 digits in the 5-6-5-6 groups. CT in the digits (only the verdict shows). */
+static cns_err v3_check(const char *text, size_t len, cns_diag *diag)
+{
+    unsigned bad = 0;
+    if (!cns_credential_is_v3(text, len))
+        return cns_diag_set(diag, CNS_ERR_DECODE,
+                            "credential: expected XXXXX-XXXXXX-XXXXX-XXXXXX (Belenios 3.x)");
+    for (size_t i = 0; i < len; i++) {
+        if (v3_dash_place(i))
+            continue;
+        bad |= (unsigned)cns_base58_digit(text[i]) >> 31;
+        bad |= (unsigned)(text[i] == '-');
+    }
+    if (bad)
+        return cns_diag_set(diag, CNS_ERR_DECODE, "credential: character %zu is not a Base58 digit",
+                            bad_position(text, len));
+    return CNS_OK;
+}
+
+/*
+ * x = int_be(hex(SHA256("derive_credential|uuid|0|c")) ‖ hex(SHA256("…|1|c")))
+ * mod q: the two digests as one 512-bit big-endian number. CT in c.
+ */
+static void v3_derive(const cns_group *group, const char *uuid, size_t uuid_len, const char *cred,
+                      size_t cred_len, cns_scalar *s)
+{
+    unsigned char both[2 * DIGEST_BYTES];
+    crypto_hash_sha256_state sha;
+    for (int i = 0; i < 2; i++) {
+        crypto_hash_sha256_init(&sha);
+        crypto_hash_sha256_update(&sha, (const unsigned char *)"derive_credential|", 18);
+        crypto_hash_sha256_update(&sha, (const unsigned char *)uuid, uuid_len);
+        crypto_hash_sha256_update(&sha, (const unsigned char *)(i == 0 ? "|0|" : "|1|"), 3);
+        crypto_hash_sha256_update(&sha, (const unsigned char *)cred, cred_len);
+        crypto_hash_sha256_final(&sha, both + i * DIGEST_BYTES);
+    }
+    cns_scalar_from_be(group, s, both, sizeof both);
+    sodium_memzero(both, sizeof both);
+    sodium_memzero(&sha, sizeof sha);
+}
+
+cns_err cns_credential_generate_v3(char out[CNS_CREDENTIAL_V3_BYTES])
+{
+    char raw[CNS_CREDENTIAL_V3_DIGITS + 1];
+    cns_err err = cns_base58_random(raw, CNS_CREDENTIAL_V3_DIGITS);
+    for (size_t i = 0, k = 0; err == CNS_OK && i < CNS_CREDENTIAL_V3_LEN; i++)
+        out[i] = v3_dash_place(i) ? '-' : raw[k++];
+    out[CNS_CREDENTIAL_V3_LEN] = '\0';
+    sodium_memzero(raw, sizeof raw);
+    return err;
+}
+
 cns_err cns_credential_derive(const cns_group *group, const char *uuid, size_t uuid_len,
                               const char *cred, size_t cred_len, cns_scalar *s, cns_diag *diag)
 {
     unsigned char digest[DIGEST_BYTES];
     cns_err err = cns_base58_uuid_check(uuid, uuid_len, diag);
+    if (err == CNS_OK && cns_credential_is_v3(cred, cred_len)) {
+        err = v3_check(cred, cred_len, diag);
+        if (err == CNS_OK)
+            v3_derive(group, uuid, uuid_len, cred, cred_len, s);
+        return err;
+    }
     if (err == CNS_OK)
         err = cns_credential_check(cred, cred_len, diag);
     if (err != CNS_OK)
@@ -527,9 +598,13 @@ cns_err cns_credential_list_fingerprint(const cns_credential_list *list,
 
 /* ---- batches --------------------------------------------------------------------- */
 
+/* Room for one private credential of either form in a batch. */
+#define SLOT CNS_CREDENTIAL_V3_BYTES
+
 struct cns_credential_batch {
     size_t n;
-    char *secrets;  /* n × CNS_CREDENTIAL_BYTES, wiped on free */
+    bool v3;        /* Belenios 3.x credentials XXXXX-XXXXXX-XXXXX-XXXXXX */
+    char *secrets;  /* n × SLOT, wiped on free */
     char *id_arena; /* the ids, NUL-terminated, one after the other */
     size_t *id_at;  /* offset of id i in id_arena */
     cns_credential_list *list;
@@ -616,12 +691,12 @@ static cns_err check_batch_args(size_t n, const uint64_t *weights, cns_diag *dia
 static cns_err make_one(cns_credential_batch *b, size_t i, const char *uuid, size_t uuid_len,
                         uint64_t weight, cns_diag *diag)
 {
-    char *secret = b->secrets + i * CNS_CREDENTIAL_BYTES;
+    char *secret = b->secrets + i * SLOT;
     cns_elt pub;
-    cns_err err = cns_credential_generate(secret);
+    cns_err err = b->v3 ? cns_credential_generate_v3(secret) : cns_credential_generate(secret);
     if (err == CNS_OK)
-        err = cns_credential_public(b->list->group, uuid, uuid_len, secret, CNS_CREDENTIAL_LEN,
-                                    &pub, diag);
+        err = cns_credential_public(b->list->group, uuid, uuid_len, secret, strlen(secret), &pub,
+                                    diag);
     if (err != CNS_OK)
         return cns_diag_set(diag, CNS_ERR_INTERNAL, "credential %zu: generation failed", i + 1);
     rec_set(b->list, i, &pub, weight, i);
@@ -632,6 +707,15 @@ cns_err cns_credential_batch_generate(cns_credential_batch **out, const cns_grou
                                       const char *uuid, size_t uuid_len, size_t n,
                                       const char *const *ids, const uint64_t *weights,
                                       cns_diag *diag)
+{
+    return cns_credential_batch_generate_form(out, group, uuid, uuid_len, n, ids, weights, false,
+                                              diag);
+}
+
+cns_err cns_credential_batch_generate_form(cns_credential_batch **out, const cns_group *group,
+                                           const char *uuid, size_t uuid_len, size_t n,
+                                           const char *const *ids, const uint64_t *weights, bool v3,
+                                           cns_diag *diag)
 {
     cns_credential_batch *b = NULL;
     cns_err err = check_batch_args(n, weights, diag);
@@ -645,7 +729,8 @@ cns_err cns_credential_batch_generate(cns_credential_batch **out, const cns_grou
         goto done;
     }
     b->n = n;
-    b->secrets = calloc(n, CNS_CREDENTIAL_BYTES);
+    b->v3 = v3;
+    b->secrets = calloc(n, SLOT);
     if (b->secrets == NULL) {
         err = cns_diag_set(diag, CNS_ERR_NOMEM, "credentials: out of memory for %zu", n);
         goto done;
@@ -678,7 +763,7 @@ const char *cns_credential_batch_id(const cns_credential_batch *batch, size_t i)
 
 const char *cns_credential_batch_secret(const cns_credential_batch *batch, size_t i)
 {
-    return i < batch->n ? batch->secrets + i * CNS_CREDENTIAL_BYTES : NULL;
+    return i < batch->n ? batch->secrets + i * SLOT : NULL;
 }
 
 const cns_credential_list *cns_credential_batch_public(const cns_credential_batch *batch)
@@ -691,7 +776,7 @@ void cns_credential_batch_free(cns_credential_batch *batch)
     if (batch == NULL)
         return;
     if (batch->secrets != NULL)
-        sodium_memzero(batch->secrets, batch->n * CNS_CREDENTIAL_BYTES);
+        sodium_memzero(batch->secrets, batch->n * SLOT);
     free(batch->secrets);
     free(batch->id_arena);
     free(batch->id_at);

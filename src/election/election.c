@@ -44,6 +44,8 @@ static void questions_free(cns_question *qs, size_t n)
             free(qs[i].answers[j]);
         free(qs[i].answers);
         free(qs[i].question);
+        free(qs[i].list_sizes);
+        free(qs[i].extra);
     }
     free(qs);
 }
@@ -72,64 +74,163 @@ void cns_election_free(cns_election *e)
     free(e);
 }
 
-/* The answers array of a question, copied into q. */
-static cns_err take_answers(cns_question *q, const json_t *answers, const char *what,
-                            cns_diag *diag)
+/* Append the answer texts of arr (strings) to q->answers. */
+static cns_err take_answers(cns_question *q, const json_t *arr, const char *what, cns_diag *diag)
 {
-    size_t n = json_array_size(answers);
-    if (!json_is_array(answers) || n == 0)
-        return cns_diag_set(diag, CNS_ERR_INVALID, "%s: \"answers\" must be a non-empty array",
-                            what);
-    if (n > CNS_MAX_ANSWERS)
-        return cns_diag_set(diag, CNS_ERR_LIMIT, "%s: %zu answers, at most %d allowed", what, n,
-                            CNS_MAX_ANSWERS);
-    q->answers = calloc(n, sizeof *q->answers);
-    if (q->answers == NULL)
-        return CNS_ERR_NOMEM;
-    for (size_t j = 0; j < n; j++) {
-        const json_t *a = json_array_get(answers, j);
+    for (size_t j = 0; j < json_array_size(arr); j++) {
+        const json_t *a = json_array_get(arr, j);
         if (!json_is_string(a))
             return cns_diag_set(diag, CNS_ERR_DECODE, "%s: answer %zu must be a string", what,
                                 j + 1);
-        q->answers[j] = dup_n(json_string_value(a), json_string_length(a));
-        if (q->answers[j] == NULL)
+        q->answers[q->n_answers] = dup_n(json_string_value(a), json_string_length(a));
+        if (q->answers[q->n_answers] == NULL)
             return CNS_ERR_NOMEM;
-        q->n_answers = j + 1;
+        q->n_answers++;
     }
     return CNS_OK;
 }
 
-/*
- * A non-homomorphic question (spec 2.0 §4.9.2):
- * {"type":"NonHomomorphic","value":{"answers":[…],"question":"…"}}.
- */
-static cns_err parse_nh_question(cns_question *q, const json_t *v, const char *what, cns_diag *diag)
+/* Append any JSON value v canonically (compact, members in order); reals are refused. */
+static cns_err write_any(cns_buf *b, const json_t *v, int depth)
 {
-    static const char *const keys[] = {"type", "value"}, *const value_keys[] = {"answers",
-                                                                                "question"};
+    const char *key;
+    const json_t *x;
+    size_t i;
+    cns_err err = depth > 32 ? CNS_ERR_LIMIT : CNS_OK;
+    if (err != CNS_OK || json_is_real(v))
+        return err != CNS_OK ? err : CNS_ERR_DECODE;
+    if (json_is_object(v)) {
+        bool first = true;
+        cns_buf_puts(b, "{");
+        json_object_foreach((json_t *)v, key, x)
+        {
+            cns_buf_puts(b, first ? "" : ",");
+            first = false;
+            cns_jw_key(b, key);
+            if ((err = write_any(b, x, depth + 1)) != CNS_OK)
+                return err;
+        }
+        cns_buf_puts(b, "}");
+    } else if (json_is_array(v)) {
+        cns_buf_puts(b, "[");
+        json_array_foreach(v, i, x)
+        {
+            cns_buf_puts(b, i > 0 ? "," : "");
+            if ((err = write_any(b, x, depth + 1)) != CNS_OK)
+                return err;
+        }
+        cns_buf_puts(b, "]");
+    } else if (json_is_string(v)) {
+        cns_jw_str(b, json_string_value(v), json_string_length(v));
+    } else if (json_is_integer(v)) {
+        cns_jw_int(b, (long long)json_integer_value(v));
+    } else {
+        cns_buf_puts(b, json_is_true(v) ? "true" : json_is_false(v) ? "false" : "null");
+    }
+    return CNS_OK;
+}
+
+/* "extra" (v, may be NULL): any JSON hint (the counting method), kept in canonical form. */
+static cns_err take_extra(cns_question *q, const json_t *v, const char *what, cns_diag *diag)
+{
+    cns_buf b;
+    if (v == NULL)
+        return CNS_OK;
+    cns_buf_init(&b, CNS_MAX_ELECTION_BYTES);
+    cns_err err = write_any(&b, v, 0);
+    if (err == CNS_OK)
+        err = cns_buf_status(&b);
+    if (err == CNS_OK)
+        q->extra = cns_buf_take(&b, NULL);
+    else if (err == CNS_ERR_DECODE)
+        err = cns_diag_set(diag, err, "%s: \"extra\" holds a number with a fraction", what);
+    cns_buf_free(&b);
+    return err != CNS_OK ? err : q->extra != NULL ? CNS_OK : CNS_ERR_NOMEM;
+}
+
+/* "Lists" value answers: [[list name, candidates…], …] (spec 3.3 §"Lists questions"). */
+static cns_err lists_answers(cns_question *q, const json_t *lists, const char *what, cns_diag *diag)
+{
+    size_t n = json_array_size(lists), total = 0;
+    if (!json_is_array(lists) || n == 0)
+        return cns_diag_set(diag, CNS_ERR_INVALID,
+                            "%s: \"answers\" must be a non-empty array "
+                            "of lists",
+                            what);
+    for (size_t i = 0; i < n; i++) {
+        const json_t *l = json_array_get(lists, i);
+        if (!json_is_array(l) || json_array_size(l) == 0)
+            return cns_diag_set(diag, CNS_ERR_INVALID,
+                                "%s: list %zu must be a non-empty array [name, candidates…]", what,
+                                i + 1);
+        total += json_array_size(l);
+    }
+    if (total > CNS_MAX_ANSWERS)
+        return cns_diag_set(diag, CNS_ERR_LIMIT, "%s: %zu lists and candidates, at most %d allowed",
+                            what, total, CNS_MAX_ANSWERS);
+    q->answers = calloc(total, sizeof *q->answers);
+    q->list_sizes = calloc(n, sizeof *q->list_sizes);
+    if (q->answers == NULL || q->list_sizes == NULL)
+        return CNS_ERR_NOMEM;
+    q->n_lists = n;
+    for (size_t i = 0; i < n; i++) {
+        const json_t *l = json_array_get(lists, i);
+        q->list_sizes[i] = json_array_size(l);
+        cns_err err = take_answers(q, l, what, diag);
+        if (err != CNS_OK)
+            return err;
+    }
+    return CNS_OK;
+}
+
+/* {"type":"Lists"|"NonHomomorphic","value":{"answers","question"}[,"extra"]} (spec 3.3). */
+static cns_err parse_generic(cns_question *q, const json_t *v, const char *what, cns_diag *diag)
+{
+    static const char *const keys[] = {"type", "value", "?extra"};
+    static const char *const value_keys[] = {"answers", "question"};
     const char *type, *text;
-    size_t type_len, text_len;
-    cns_err err = cns_jr_fields(v, keys, 2, what, diag);
+    size_t text_len;
+    cns_err err = cns_jr_fields(v, keys, 3, what, diag);
     if (err == CNS_OK)
-        err = cns_jr_string(v, "type", &type, &type_len, what, diag);
-    if (err == CNS_OK && strcmp(type, "NonHomomorphic") != 0)
-        err =
-            cns_diag_set(diag, CNS_ERR_INVALID, "%s: unknown question type \"%.40s\"", what, type);
-    const json_t *value = json_object_get(v, "value");
-    if (err == CNS_OK)
-        err = cns_jr_fields(value, value_keys, 2, what, diag);
-    if (err == CNS_OK)
-        err = cns_jr_string(value, "question", &text, &text_len, what, diag);
-    if (err == CNS_OK)
-        err = take_answers(q, json_object_get(value, "answers"), what, diag);
+        err = cns_jr_string(v, "type", &type, NULL, what, diag);
     if (err != CNS_OK)
         return err;
-    q->nh = true;
+    if (strcmp(type, "Lists") == 0)
+        q->kind = CNS_QUESTION_LISTS;
+    else if (strcmp(type, "NonHomomorphic") == 0)
+        q->kind = CNS_QUESTION_NONHOMOMORPHIC;
+    else
+        return cns_diag_set(diag, CNS_ERR_INVALID,
+                            "%s: unknown question type \"%s\" (Lists or NonHomomorphic)", what,
+                            type);
+    const json_t *value = json_object_get(v, "value");
+    err = cns_jr_fields(value, value_keys, 2, what, diag);
+    if (err == CNS_OK)
+        err = cns_jr_string(value, "question", &text, &text_len, what, diag);
+    if (err != CNS_OK)
+        return err;
     q->blank = -1;
-    q->min = 0;
-    q->max = (int)q->n_answers;
     q->question = dup_n(text, text_len);
-    return q->question == NULL ? CNS_ERR_NOMEM : CNS_OK;
+    if (q->question == NULL)
+        return CNS_ERR_NOMEM;
+    const json_t *answers = json_object_get(value, "answers");
+    if (q->kind == CNS_QUESTION_LISTS) {
+        err = lists_answers(q, answers, what, diag);
+    } else {
+        size_t n = json_array_size(answers);
+        if (!json_is_array(answers) || n == 0)
+            return cns_diag_set(diag, CNS_ERR_INVALID, "%s: \"answers\" must be a non-empty array",
+                                what);
+        if (n > CNS_MAX_ANSWERS)
+            return cns_diag_set(diag, CNS_ERR_LIMIT, "%s: %zu answers, at most %d allowed", what, n,
+                                CNS_MAX_ANSWERS);
+        q->answers = calloc(n, sizeof *q->answers);
+        err = q->answers == NULL ? CNS_ERR_NOMEM : take_answers(q, answers, what, diag);
+        q->max = (int)q->n_answers; /* any vector of the n_answers values; min = 0 */
+    }
+    if (err == CNS_OK)
+        err = take_extra(q, json_object_get(v, "extra"), what, diag);
+    return err;
 }
 
 /* Non-homomorphic questions only where the group has Belenios' embedding (spec 2.0 §4.11.2). */
@@ -137,12 +238,14 @@ static cns_err check_nh_group(const cns_question *qs, size_t n, const cns_group 
                               cns_diag *diag)
 {
     for (size_t i = 0; i < n; i++) {
-        if (qs[i].nh && qs[i].n_answers > 254) /* 8 bits each and 8 of padding below p */
+        if (qs[i].kind != CNS_QUESTION_NONHOMOMORPHIC)
+            continue;
+        if (qs[i].n_answers > 254) /* 8 bits each and 8 of padding below p */
             return cns_diag_set(diag, CNS_ERR_LIMIT,
                                 "question %zu: %zu answers, at most 254 in a non-homomorphic "
                                 "question",
                                 i + 1, qs[i].n_answers);
-        if (qs[i].nh && strcmp(cns_group_name(group), "RFC-3526-2048") != 0)
+        if (strcmp(cns_group_name(group), "RFC-3526-2048") != 0)
             return cns_diag_set(diag, CNS_ERR_INVALID,
                                 "question %zu: non-homomorphic questions need the RFC-3526-2048 "
                                 "group (this election's is %s)",
@@ -151,7 +254,7 @@ static cns_err check_nh_group(const cns_question *qs, size_t n, const cns_group 
     return CNS_OK;
 }
 
-/* Parse one homomorphic question object into q (q zeroed by the caller). */
+/* Parse one question object into q (q zeroed by the caller). */
 static cns_err parse_question(cns_question *q, const json_t *v, size_t index, cns_diag *diag)
 {
     static const char *const keys[] = {"answers", "?blank", "min", "max", "question"};
@@ -162,7 +265,7 @@ static cns_err parse_question(cns_question *q, const json_t *v, size_t index, cn
 
     snprintf(what, sizeof what, "question %zu", index + 1);
     if (json_is_object(v) && json_object_get(v, "type") != NULL)
-        return parse_nh_question(q, v, what, diag);
+        return parse_generic(q, v, what, diag);
     cns_err err = cns_jr_fields(v, keys, 5, what, diag);
     if (err != CNS_OK)
         return err;
@@ -224,14 +327,53 @@ static cns_err parse_questions(cns_question **out, size_t *count, const json_t *
     return CNS_OK;
 }
 
+/* The answers of a generic question: a list of strings, or (Lists) a list of lists. */
+static void write_generic_answers(cns_buf *b, const cns_question *q)
+{
+    size_t at = 0;
+    cns_buf_puts(b, "[");
+    for (size_t l = 0; l < (q->kind == CNS_QUESTION_LISTS ? q->n_lists : 1); l++) {
+        size_t n = q->kind == CNS_QUESTION_LISTS ? q->list_sizes[l] : q->n_answers;
+        if (q->kind == CNS_QUESTION_LISTS)
+            cns_buf_puts(b, l > 0 ? ",[" : "[");
+        for (size_t j = 0; j < n; j++, at++) {
+            cns_buf_puts(b, j > 0 ? "," : "");
+            cns_jw_cstr(b, q->answers[at]);
+        }
+        if (q->kind == CNS_QUESTION_LISTS)
+            cns_buf_puts(b, "]");
+    }
+    cns_buf_puts(b, "]");
+}
+
+static void write_generic(cns_buf *b, const cns_question *q)
+{
+    cns_buf_puts(b, q->kind == CNS_QUESTION_LISTS ? "{\"type\":\"Lists\",\"value\":{\"answers\":"
+                                                  : "{\"type\":\"NonHomomorphic\",\"value\":{"
+                                                    "\"answers\":");
+    write_generic_answers(b, q);
+    cns_buf_puts(b, ",");
+    cns_jw_key(b, "question");
+    cns_jw_cstr(b, q->question);
+    cns_buf_puts(b, "}");
+    if (q->extra != NULL) {
+        cns_buf_puts(b, ",\"extra\":");
+        cns_buf_puts(b, q->extra);
+    }
+    cns_buf_puts(b, "}");
+}
+
 static void write_questions(cns_buf *b, const cns_question *qs, size_t n)
 {
     cns_buf_puts(b, "[");
     for (size_t i = 0; i < n; i++) {
         const cns_question *q = &qs[i];
+        if (q->kind != CNS_QUESTION_HOMOMORPHIC) {
+            cns_buf_puts(b, i ? "," : "");
+            write_generic(b, q);
+            continue;
+        }
         cns_buf_puts(b, i ? ",{" : "{");
-        if (q->nh)
-            cns_buf_puts(b, "\"type\":\"NonHomomorphic\",\"value\":{");
         cns_jw_key(b, "answers");
         cns_buf_puts(b, "[");
         for (size_t j = 0; j < q->n_answers; j++) {
@@ -242,13 +384,10 @@ static void write_questions(cns_buf *b, const cns_question *qs, size_t n)
         cns_buf_puts(b, "]");
         if (q->blank >= 0)
             cns_buf_puts(b, q->blank ? ",\"blank\":true" : ",\"blank\":false");
-        if (q->nh)
-            cns_buf_puts(b, ",");
-        else
-            cns_buf_printf(b, ",\"min\":%d,\"max\":%d,", q->min, q->max);
+        cns_buf_printf(b, ",\"min\":%d,\"max\":%d,", q->min, q->max);
         cns_jw_key(b, "question");
         cns_jw_cstr(b, q->question);
-        cns_buf_puts(b, q->nh ? "}}" : "}");
+        cns_buf_puts(b, "}");
     }
     cns_buf_puts(b, "]");
 }
@@ -423,7 +562,8 @@ static cns_err parse_fields(cns_election *e, const json_t *root, cns_diag *diag)
     if (err == CNS_OK)
         err = parse_questions(&e->questions, &e->n_questions, json_object_get(root, "questions"),
                               diag);
-    if (err == CNS_OK)
+    /* in another group, such an election is read but the board refuses it (board/setup.c) */
+    if (err == CNS_OK && strcmp(cns_group_name(e->group), "RFC-3526-2048") == 0)
         err = check_nh_group(e->questions, e->n_questions, e->group, diag);
     return err;
 }
@@ -578,7 +718,7 @@ const cns_count_rule *cns_election_rule(const cns_election *e, size_t question)
 
 size_t cns_question_width(const cns_question *q)
 {
-    if (q->nh)
+    if (q->kind == CNS_QUESTION_NONHOMOMORPHIC)
         return 1;
     return q->n_answers + (q->blank == 1 ? 1 : 0);
 }

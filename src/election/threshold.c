@@ -1,6 +1,11 @@
 /*
- * The threshold key ceremony of belenios-tool 2.0, steps 1 to 6
- * (consulta/trustees.h; spec 2.0 §3.1.1, §4.6; BELENIOS-FORMATS.md §6).
+ * The threshold key ceremony, steps 1 to 6, in both of Belenios' forms
+ * (consulta/trustees.h): belenios-tool 2.0's (spec 2.0 §3.1.1, §4.6;
+ * BELENIOS-FORMATS.md §6) when the certificates have no context, and
+ * 2.5.1-3.3's (spec 3.3 §"Messages specific to threshold decryption
+ * support") when they do: certificates with their context, polynomials
+ * signed over all certificates (certs_sig), "signatures" in vinputs and
+ * threshold parameters, signed verification keys, AES-GCM channels.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +33,7 @@ struct member {
     struct text coefexps_text; /* step 3: canonical signed coefexps */
     struct text dkey;          /* step 5: private_key of its voutput */
     struct text public_key;    /* step 5: canonical trustee_public_key of S_j */
+    cns_proof signature;       /* step 3, 3.x: its certs_sig signature */
 };
 
 struct cns_ceremony {
@@ -36,7 +42,41 @@ struct cns_ceremony {
     struct member *m;   /* n members, certs order */
     cns_elt *A;         /* n·t coefexps, A[i·t+k] = g^{a_ik} */
     bool have_voutputs; /* step 6 input loaded */
+    bool v3;            /* the certificates carry contexts: the Belenios 3.x ceremony */
+    size_t ctx_t;       /* v3: the contexts' threshold */
+    struct text certs;  /* the certificates as a JSON list (what certs_sig signs) */
 };
+
+/* The cipher of the ceremony's channel messages: AES-GCM in 3.x (3.3 knows no other). */
+static cns_tr_cipher cipher_of(const cns_ceremony *c)
+{
+    return c->v3 ? CNS_TR_GCM : CNS_TR_CCM;
+}
+
+/* OUT: msg = certs_sig|{"certs":[…],"coefexps":[A_0…A_{t-1}]}. */
+static cns_err certs_sig_msg(cns_buf *msg, const cns_ceremony *c, const cns_elt *A, size_t t)
+{
+    cns_buf_reset(msg);
+    cns_tr_certs_sig_msg(msg, c->group, c->certs.s, c->certs.len, A, t);
+    return cns_buf_status(msg);
+}
+
+/* Verify member i's certs_sig signature of its coefexps A (t of them). */
+static cns_err certs_sig_verify(const cns_ceremony *c, size_t i, const cns_elt *A, size_t t,
+                                const cns_proof *sig, const char *what, cns_diag *diag)
+{
+    cns_buf msg;
+    cns_buf_init(&msg, CNS_TR_MAX_BYTES);
+    cns_err err = certs_sig_msg(&msg, c, A, t);
+    if (err == CNS_OK &&
+        cns_tr_sig_verify(c->group, &c->m[i].cert.vk, msg.data, msg.len, sig) != CNS_OK)
+        err = cns_diag_set(diag, CNS_ERR_VERIFY,
+                           "%s: signature of the certificates and coefexps does not verify with "
+                           "the trustee's certificate",
+                           what);
+    cns_buf_free(&msg);
+    return err;
+}
 
 static cns_err text_set(struct text *t, const char *s, size_t len)
 {
@@ -63,9 +103,10 @@ cns_err cns_threshold_seed_new(char seed[CNS_SEED_LEN + 1])
     return cns_base58_random(seed, CNS_SEED_LEN);
 }
 
-cns_err cns_threshold_cert_make(char **cert, size_t *len, char id[CNS_CERT_ID_BYTES],
-                                const cns_group *group, const char *seed, size_t seed_len,
-                                cns_diag *diag)
+/* Step 1: the certificate of seed, with ctx (3.x) or without (2.0). */
+static cns_err cert_make(char **cert, size_t *len, char id[CNS_CERT_ID_BYTES],
+                         const cns_group *group, const char *seed, size_t seed_len,
+                         const cns_tr_context *ctx, cns_diag *diag)
 {
     cns_scalar sk, dk;
     cns_elt vk, ek;
@@ -79,7 +120,7 @@ cns_err cns_threshold_cert_make(char **cert, size_t *len, char id[CNS_CERT_ID_BY
         goto done;
     cns_group_pow_g(group, &vk, &sk);
     cns_group_pow_g(group, &ek, &dk);
-    cns_tr_cert_keys_write(&keys, group, NULL, &vk, &ek);
+    cns_tr_cert_keys_write(&keys, group, ctx, &vk, &ek);
     err = cns_buf_status(&keys);
     if (err != CNS_OK)
         goto done;
@@ -93,6 +134,28 @@ done:
     cns_buf_free(&keys);
     cns_buf_free(&out);
     return err;
+}
+
+cns_err cns_threshold_cert_make(char **cert, size_t *len, char id[CNS_CERT_ID_BYTES],
+                                const cns_group *group, const char *seed, size_t seed_len,
+                                cns_diag *diag)
+{
+    return cert_make(cert, len, id, group, seed, seed_len, NULL, diag);
+}
+
+cns_err cns_threshold_cert_make_ctx(char **cert, size_t *len, char id[CNS_CERT_ID_BYTES],
+                                    const cns_group *group, const char *seed, size_t seed_len,
+                                    size_t index, size_t threshold, size_t size, cns_diag *diag)
+{
+    cns_tr_context ctx = {.size = size, .threshold = threshold, .index = index};
+    *cert = NULL;
+    if (size < 1 || size > CNS_MAX_TRUSTEES || threshold < 1 || threshold > size || index < 1 ||
+        index > size)
+        return cns_diag_set(diag, CNS_ERR_INVALID,
+                            "threshold context %zu/%zu/%zu: need 1 ≤ index ≤ size, 1 ≤ threshold ≤ "
+                            "size ≤ %d",
+                            index, threshold, size, CNS_MAX_TRUSTEES);
+    return cert_make(cert, len, id, group, seed, seed_len, &ctx, diag);
 }
 
 /* ---- step 2 ---------------------------------------------------------------------------- */
@@ -114,6 +177,7 @@ void cns_ceremony_free(cns_ceremony *c)
     }
     free(c->m);
     free(c->A);
+    free(c->certs.s);
     free(c);
 }
 
@@ -134,6 +198,41 @@ static cns_err cert_line(cns_ceremony *c, size_t i, const char *line, size_t len
         err = text_from_buf(&c->m[i].cert_text, &back);
     json_decref(root);
     cns_buf_free(&back);
+    return err;
+}
+
+/*
+ * All certificates with a context (3.x: each {group, n, t, i + 1}, one t) or
+ * none (2.0); keep the certificates' JSON list for certs_sig.
+ */
+static cns_err certs_flavour(cns_ceremony *c, cns_diag *diag)
+{
+    char what[64];
+    cns_buf list;
+    c->v3 = c->m[0].cert.has_context;
+    c->ctx_t = c->v3 ? c->m[0].cert.context.threshold : 0;
+    for (size_t i = 0; i < c->n; i++) {
+        snprintf(what, sizeof what, "certs: certificate %zu", i + 1);
+        if (c->m[i].cert.has_context != c->v3)
+            return cns_diag_set(diag, CNS_ERR_INVALID,
+                                "%s (%s): %s, unlike certificate 1 (all certificates of a "
+                                "ceremony have one, or none)",
+                                what, c->m[i].cert.id, c->v3 ? "has no context" : "has a context");
+        if (c->v3) {
+            cns_err err = cns_tr_context_check(&c->m[i].cert, c->n, c->ctx_t, i, what, diag);
+            if (err != CNS_OK)
+                return err;
+        }
+    }
+    cns_buf_init(&list, CNS_TR_MAX_BYTES);
+    cns_buf_puts(&list, "[");
+    for (size_t i = 0; i < c->n; i++) {
+        cns_buf_puts(&list, i > 0 ? "," : "");
+        cns_buf_put(&list, c->m[i].cert_text.s, c->m[i].cert_text.len);
+    }
+    cns_buf_puts(&list, "]");
+    cns_err err = text_from_buf(&c->certs, &list);
+    cns_buf_free(&list);
     return err;
 }
 
@@ -163,6 +262,8 @@ cns_err cns_ceremony_new(cns_ceremony **out, const cns_group *group, const char 
         err = tmp == NULL ? CNS_ERR_NOMEM : cns_tr_certs_distinct(group, tmp, n, "certs", diag);
         free(tmp);
     }
+    if (err == CNS_OK)
+        err = certs_flavour(c, diag);
     if (err != CNS_OK) {
         cns_ceremony_free(c);
         return err;
@@ -179,6 +280,11 @@ size_t cns_ceremony_size(const cns_ceremony *c)
 const char *cns_ceremony_cert_id(const cns_ceremony *c, size_t i)
 {
     return i < c->n ? c->m[i].cert.id : NULL;
+}
+
+size_t cns_ceremony_context_threshold(const cns_ceremony *c)
+{
+    return c->v3 ? c->ctx_t : 0;
 }
 
 size_t cns_ceremony_threshold(const cns_ceremony *c)
@@ -234,8 +340,9 @@ static void poly_eval(const cns_group *group, cns_scalar *out, const cns_scalar 
 }
 
 /* Append send(sk, recipient, {"key":"x"}) as a JSON string to out. */
-static cns_err send_scalar(cns_buf *out, const cns_group *group, const cns_scalar *sk,
-                           const cns_elt *recipient, const char *key, const cns_scalar *x)
+static cns_err send_scalar(cns_buf *out, const cns_group *group, cns_tr_cipher cipher,
+                           const cns_scalar *sk, const cns_elt *recipient, const char *key,
+                           const cns_scalar *x)
 {
     cns_buf msg, enc;
     cns_tr_buf_secret(&msg, 64 + CNS_SCALAR_TEXT_MAX);
@@ -246,7 +353,8 @@ static cns_err send_scalar(cns_buf *out, const cns_group *group, const cns_scala
     cns_buf_puts(&msg, "}");
     cns_err err = cns_buf_status(&msg);
     if (err == CNS_OK)
-        err = cns_tr_channel_send(&enc, group, sk, recipient, msg.data, msg.len);
+        err = cns_tr_channel_send_alg(&enc, group, cipher, sk, recipient, recipient, msg.data,
+                                      msg.len);
     if (err == CNS_OK)
         cns_jw_str(out, enc.data, enc.len);
     cns_buf_free(&msg);
@@ -255,8 +363,9 @@ static cns_err send_scalar(cns_buf *out, const cns_group *group, const cns_scala
 }
 
 /* Append the "polynomial" field's value: the coefficients sent to the trustee itself. */
-static cns_err send_polynomial(cns_buf *out, const cns_group *group, const cns_scalar *sk,
-                               const cns_elt *ek, const cns_scalar *a, size_t t)
+static cns_err send_polynomial(cns_buf *out, const cns_group *group, cns_tr_cipher cipher,
+                               const cns_scalar *sk, const cns_elt *ek, const cns_scalar *a,
+                               size_t t)
 {
     cns_buf msg, enc;
     cns_tr_buf_secret(&msg, 32 + t * (CNS_SCALAR_TEXT_MAX + 3));
@@ -270,7 +379,7 @@ static cns_err send_polynomial(cns_buf *out, const cns_group *group, const cns_s
     cns_buf_puts(&msg, "]}");
     cns_err err = cns_buf_status(&msg);
     if (err == CNS_OK)
-        err = cns_tr_channel_send(&enc, group, sk, ek, msg.data, msg.len);
+        err = cns_tr_channel_send_alg(&enc, group, cipher, sk, ek, ek, msg.data, msg.len);
     if (err == CNS_OK)
         cns_jw_str(out, enc.data, enc.len);
     cns_buf_free(&msg);
@@ -278,11 +387,10 @@ static cns_err send_polynomial(cns_buf *out, const cns_group *group, const cns_s
     return err;
 }
 
-/* Append the signed coefexps g^{a_k}. */
+/* Append the signed coefexps A_k = g^{a_k}. OUT: A. */
 static cns_err sign_coefexps(cns_buf *out, const cns_group *group, const cns_scalar *sk,
-                             const cns_scalar *a, size_t t)
+                             const cns_scalar *a, size_t t, cns_elt A[CNS_MAX_TRUSTEES])
 {
-    cns_elt A[CNS_MAX_TRUSTEES];
     cns_buf msg;
     cns_buf_init(&msg, CNS_TR_MAX_BYTES);
     for (size_t k = 0; k < t; k++)
@@ -300,20 +408,32 @@ static cns_err polynomial_write(cns_buf *out, const cns_ceremony *c, const cns_s
                                 size_t me, const cns_scalar *a, size_t t)
 {
     cns_scalar s;
+    cns_elt A[CNS_MAX_TRUSTEES];
+    cns_proof sig;
+    cns_buf msg;
+    cns_buf_init(&msg, CNS_TR_MAX_BYTES);
     cns_buf_puts(out, "{\"polynomial\":");
-    cns_err err = send_polynomial(out, c->group, sk, &c->m[me].cert.ek, a, t);
+    cns_err err = send_polynomial(out, c->group, cipher_of(c), sk, &c->m[me].cert.ek, a, t);
     cns_buf_puts(out, ",\"secrets\":[");
     for (size_t j = 0; err == CNS_OK && j < c->n; j++) {
         if (j > 0)
             cns_buf_puts(out, ",");
         poly_eval(c->group, &s, a, t, j + 1);
-        err = send_scalar(out, c->group, sk, &c->m[j].cert.ek, "secret", &s);
+        err = send_scalar(out, c->group, cipher_of(c), sk, &c->m[j].cert.ek, "secret", &s);
     }
     sodium_memzero(&s, sizeof s);
     cns_buf_puts(out, "],\"coefexps\":");
     if (err == CNS_OK)
-        err = sign_coefexps(out, c->group, sk, a, t);
+        err = sign_coefexps(out, c->group, sk, a, t, A);
+    if (err == CNS_OK && c->v3) /* 3.x: certs_sig, binding the coefexps to all certificates */
+        err = certs_sig_msg(&msg, c, A, t);
+    if (err == CNS_OK && c->v3) {
+        cns_tr_sign_proof(&sig, c->group, sk, msg.data, msg.len);
+        cns_buf_puts(out, ",\"signature\":");
+        cns_jw_proof(out, c->group, &sig);
+    }
     cns_buf_puts(out, "}");
+    cns_buf_free(&msg);
     return err;
 }
 
@@ -327,6 +447,14 @@ cns_err cns_ceremony_polynomial_make(char **json, size_t *len, const cns_ceremon
     cns_buf_init(&out, CNS_TR_MAX_BYTES);
     *json = NULL;
     cns_err err = CNS_OK;
+    if (c->v3 && threshold == 0)
+        threshold = c->ctx_t;
+    if (c->v3 && threshold != c->ctx_t) {
+        err = cns_diag_set(diag, CNS_ERR_INVALID,
+                           "threshold: %zu, but the certificates' context says %zu", threshold,
+                           c->ctx_t);
+        goto done;
+    }
     if (threshold < 1 || threshold > c->n) {
         err = cns_diag_set(diag, CNS_ERR_INVALID,
                            "threshold: %zu is not between 1 and the %zu trustees", threshold, c->n);
@@ -383,11 +511,11 @@ static cns_err encrypted_list(const cns_group *group, const json_t *arr, size_t 
 static cns_err polynomial_line(cns_ceremony *c, size_t i, const char *line, size_t len,
                                cns_diag *diag)
 {
-    static const char *const keys[] = {"polynomial", "secrets", "coefexps"};
+    static const char *const keys[] = {"polynomial", "secrets", "coefexps", "?signature"};
     char what[160];
     json_t *root = NULL;
     const char *poly;
-    size_t poly_len, t = c->t;
+    size_t poly_len, t = c->v3 ? c->ctx_t : c->t;
     struct member *m = &c->m[i];
     cns_buf back, coef;
     cns_buf_init(&back, CNS_TR_MAX_BYTES);
@@ -395,7 +523,17 @@ static cns_err polynomial_line(cns_ceremony *c, size_t i, const char *line, size
     snprintf(what, sizeof what, "polynomials: line %zu (certificate %s)", i + 1, m->cert.id);
     cns_err err = cns_jr_parse(&root, line, len, what, diag);
     if (err == CNS_OK)
-        err = cns_jr_fields(root, keys, 3, what, diag);
+        err = cns_jr_fields(root, keys, 4, what, diag);
+    bool signed_ = err == CNS_OK && json_object_get(root, "signature") != NULL;
+    if (err == CNS_OK && signed_ != c->v3)
+        err = cns_diag_set(diag, CNS_ERR_DECODE,
+                           c->v3 ? "%s: no \"signature\" (the certificates have contexts: "
+                                   "Belenios 3.x polynomials are signed)"
+                                 : "%s: unknown field \"signature\" (the certificates have no "
+                                   "context)",
+                           what);
+    if (err == CNS_OK && signed_)
+        err = cns_jr_proof(c->group, json_object_get(root, "signature"), &m->signature, what, diag);
     if (err == CNS_OK)
         err = cns_jr_string(root, "polynomial", &poly, &poly_len, what, diag);
     if (err == CNS_OK)
@@ -406,6 +544,8 @@ static cns_err polynomial_line(cns_ceremony *c, size_t i, const char *line, size
     if (err == CNS_OK && t > c->n)
         err = cns_diag_set(diag, CNS_ERR_INVALID, "%s: threshold %zu is more than the %zu trustees",
                            what, t, c->n);
+    if (err == CNS_OK && signed_)
+        err = certs_sig_verify(c, i, c->A + i * CNS_MAX_TRUSTEES, t, &m->signature, what, diag);
     if (err == CNS_OK && (m->secrets = calloc(c->n, sizeof *m->secrets)) == NULL)
         err = CNS_ERR_NOMEM;
     if (err == CNS_OK) {
@@ -418,6 +558,10 @@ static cns_err polynomial_line(cns_ceremony *c, size_t i, const char *line, size
     if (err == CNS_OK) {
         cns_buf_puts(&back, ",\"coefexps\":");
         cns_buf_put(&back, coef.data, coef.len);
+        if (signed_) {
+            cns_buf_puts(&back, ",\"signature\":");
+            cns_jw_proof(&back, c->group, &m->signature);
+        }
         cns_buf_puts(&back, "}");
         err = cns_jr_canonical(line, len, &back, what, diag);
     }
@@ -483,6 +627,20 @@ cns_err cns_ceremony_polynomials_load(cns_ceremony *c, const char *polynomials, 
     return err;
 }
 
+/* 3.x: ,"signatures":[…], the members' certs_sig signatures (nothing in 2.0). */
+static void write_signatures(cns_buf *out, const cns_ceremony *c)
+{
+    if (!c->v3)
+        return;
+    cns_buf_puts(out, ",\"signatures\":[");
+    for (size_t i = 0; i < c->n; i++) {
+        if (i > 0)
+            cns_buf_puts(out, ",");
+        cns_jw_proof(out, c->group, &c->m[i].signature);
+    }
+    cns_buf_puts(out, "]");
+}
+
 cns_err cns_ceremony_vinput_make(char **json, size_t *len, const cns_ceremony *c, size_t j,
                                  cns_diag *diag)
 {
@@ -507,7 +665,9 @@ cns_err cns_ceremony_vinput_make(char **json, size_t *len, const cns_ceremony *c
             cns_buf_puts(&out, ",");
         cns_buf_put(&out, c->m[i].coefexps_text.s, c->m[i].coefexps_text.len);
     }
-    cns_buf_puts(&out, "]}");
+    cns_buf_puts(&out, "]");
+    write_signatures(&out, c);
+    cns_buf_puts(&out, "}");
     return cns_tr_take(&out, json, len);
 }
 
@@ -528,12 +688,21 @@ struct step5 {
 static cns_err vinput_read(struct step5 *st, const json_t *root, const char *vinput, size_t len,
                            cns_diag *diag)
 {
-    static const char *const keys[] = {"polynomial", "secrets", "coefexps"};
+    static const char *const keys[] = {"polynomial", "secrets", "coefexps", "?signatures"};
     const cns_ceremony *c = st->c;
     char what[160];
     cns_buf back;
     cns_buf_init(&back, CNS_TR_MAX_BYTES);
-    cns_err err = cns_jr_fields(root, keys, 3, "vinput", diag);
+    cns_err err = cns_jr_fields(root, keys, 4, "vinput", diag);
+    const json_t *sigs = json_object_get(root, "signatures");
+    if (err == CNS_OK && (sigs != NULL) != c->v3)
+        err = cns_diag_set(diag, CNS_ERR_DECODE,
+                           c->v3 ? "vinput: no \"signatures\" (the certificates have contexts)"
+                                 : "vinput: unknown field \"signatures\" (the certificates have "
+                                   "no context)");
+    if (err == CNS_OK && c->v3 && (!json_is_array(sigs) || json_array_size(sigs) != c->n))
+        err =
+            cns_diag_set(diag, CNS_ERR_INVALID, "vinput: \"signatures\" must have %zu items", c->n);
     if (err == CNS_OK)
         err = cns_jr_string(root, "polynomial", &st->poly, &st->poly_len, "vinput", diag);
     const json_t *coefexps = json_object_get(root, "coefexps");
@@ -567,8 +736,22 @@ static cns_err vinput_read(struct step5 *st, const json_t *root, const char *vin
                                st->t, c->n);
         if (err == CNS_OK)
             memcpy(st->A + i * st->t, row, st->t * sizeof *row);
-        cns_buf_puts(&back, i + 1 < c->n ? "," : "]}");
+        cns_buf_puts(&back, i + 1 < c->n ? "," : "]");
     }
+    if (err == CNS_OK && c->v3)
+        cns_buf_puts(&back, ",\"signatures\":[");
+    for (size_t i = 0; err == CNS_OK && c->v3 && i < c->n; i++) {
+        cns_proof sig;
+        snprintf(what, sizeof what, "vinput: signature %zu (certificate %s)", i + 1,
+                 c->m[i].cert.id);
+        err = cns_jr_proof(c->group, json_array_get(sigs, i), &sig, what, diag);
+        if (err == CNS_OK)
+            err = certs_sig_verify(c, i, st->A + i * st->t, st->t, &sig, what, diag);
+        cns_buf_puts(&back, i > 0 ? "," : "");
+        cns_jw_proof(&back, c->group, &sig);
+        cns_buf_puts(&back, i + 1 < c->n ? "" : "]");
+    }
+    cns_buf_puts(&back, "}");
     if (err == CNS_OK)
         err = cns_jr_canonical(vinput, len, &back, "vinput", diag);
 done:
@@ -667,12 +850,18 @@ static cns_err voutput_write(cns_buf *out, const struct step5 *st, const cns_sca
 {
     const cns_ceremony *c = st->c;
     cns_elt X;
-    cns_proof pok;
+    cns_proof pok, sig;
+    char text[CNS_ELT_TEXT_MAX];
     cns_buf_puts(out, "{\"private_key\":");
-    cns_err err = send_scalar(out, c->group, &st->sk, &c->m[st->me].cert.ek, "decryption_key", S);
+    cns_err err = send_scalar(out, c->group, cipher_of(c), &st->sk, &c->m[st->me].cert.ek,
+                              "decryption_key", S);
     cns_tr_tpk_prove(c->group, &X, &pok, S);
+    if (c->v3) { /* 3.x: the member signs its verification key g^S_j */
+        size_t n = cns_elt_to_text(c->group, text, sizeof text, &X);
+        cns_tr_sign_proof(&sig, c->group, &st->sk, text, n);
+    }
     cns_buf_puts(out, ",\"public_key\":");
-    cns_tr_tpk_write(out, c->group, &X, &pok, NULL, NULL, 0);
+    cns_tr_tpk_write(out, c->group, &X, &pok, c->v3 ? &sig : NULL, NULL, 0);
     cns_buf_puts(out, "}");
     return err;
 }
@@ -735,7 +924,9 @@ static cns_err voutput_line(cns_ceremony *c, size_t j, const char *line, size_t 
     const char *pk;
     size_t pk_len;
     cns_elt X, expected;
-    cns_proof pok;
+    cns_proof pok, sig;
+    bool has_sig = false;
+    char text[CNS_ELT_TEXT_MAX];
     cns_buf back, tpk;
     cns_buf_init(&back, CNS_TR_MAX_BYTES);
     cns_buf_init(&tpk, CNS_TR_MAX_BYTES);
@@ -749,15 +940,29 @@ static cns_err voutput_line(cns_ceremony *c, size_t j, const char *line, size_t 
     if (err == CNS_OK)
         err = cns_tr_encrypted_check(c->group, pk, pk_len, what, diag);
     if (err == CNS_OK)
-        err = cns_tr_tpk_read(c->group, json_object_get(root, "public_key"), &X, &pok, NULL, NULL,
-                              NULL, NULL, what, diag);
+        err = cns_tr_tpk_read(c->group, json_object_get(root, "public_key"), &X, &pok, &sig,
+                              &has_sig, NULL, NULL, what, diag);
+    if (err == CNS_OK && has_sig != c->v3)
+        err = cns_diag_set(diag, CNS_ERR_DECODE,
+                           c->v3 ? "%s: the public key is not signed (the certificates have "
+                                   "contexts: Belenios 3.x signs it)"
+                                 : "%s: the public key is signed, but the certificates have no "
+                                   "context",
+                           what);
     if (err == CNS_OK)
         err = cns_tr_expected_key(c->group, &expected, c->A, c->n, c->t, j + 1);
     if (err == CNS_OK && !cns_elt_eq(c->group, &X, &expected))
         err = cns_diag_set(diag, CNS_ERR_VERIFY,
                            "%s: public key is not the product of the coefexps at %zu", what, j + 1);
+    if (err == CNS_OK && has_sig &&
+        cns_tr_sig_verify(c->group, &c->m[j].cert.vk, text,
+                          cns_elt_to_text(c->group, text, sizeof text, &X), &sig) != CNS_OK)
+        err = cns_diag_set(diag, CNS_ERR_VERIFY,
+                           "%s: signature of the public key does not verify with the trustee's "
+                           "certificate",
+                           what);
     if (err == CNS_OK) {
-        cns_tr_tpk_write(&tpk, c->group, &X, &pok, NULL, NULL, 0);
+        cns_tr_tpk_write(&tpk, c->group, &X, &pok, has_sig ? &sig : NULL, NULL, 0);
         cns_buf_puts(&back, "{\"private_key\":");
         cns_jw_str(&back, pk, pk_len);
         cns_buf_puts(&back, ",\"public_key\":");
@@ -816,7 +1021,9 @@ cns_err cns_ceremony_params_make(char **json, size_t *len, const cns_ceremony *c
         cns_buf_puts(&out, i > 0 ? "," : "");
         cns_buf_put(&out, c->m[i].coefexps_text.s, c->m[i].coefexps_text.len);
     }
-    cns_buf_puts(&out, "],\"verification_keys\":[");
+    cns_buf_puts(&out, "]");
+    write_signatures(&out, c);
+    cns_buf_puts(&out, ",\"verification_keys\":[");
     for (size_t i = 0; i < c->n; i++) {
         cns_buf_puts(&out, i > 0 ? "," : "");
         cns_buf_put(&out, c->m[i].public_key.s, c->m[i].public_key.len);

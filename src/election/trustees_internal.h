@@ -67,6 +67,10 @@ CNS_NODISCARD cns_err cns_tr_tpk_read(const cns_group *group, const json_t *v, c
 void cns_tr_sign(cns_buf *buf, const cns_group *group, const cns_scalar *sk, const char *msg,
                  size_t len);
 
+/* OUT: sig, the signature of msg with sk (sigmsg|msg|A). CT: constant time in sk. */
+void cns_tr_sign_proof(cns_proof *sig, const cns_group *group, const cns_scalar *sk,
+                       const char *msg, size_t len);
+
 /* {"message":msg,"signature":sig}, an existing signature. */
 void cns_tr_signed_write(cns_buf *buf, const cns_group *group, const char *msg, size_t len,
                          const cns_proof *sig);

@@ -190,6 +190,12 @@ void cns_scalar_from_digest(const cns_group *group, cns_scalar *out, const unsig
     group->scalar_reduce_be(out, digest, 32);
 }
 
+void cns_scalar_from_be(const cns_group *group, cns_scalar *out, const unsigned char *be,
+                        size_t len)
+{
+    group->scalar_reduce_be(out, be, len);
+}
+
 void cns_scalar_from_u64(const cns_group *group, cns_scalar *out, uint64_t v)
 {
     unsigned char be[8];

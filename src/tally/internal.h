@@ -5,13 +5,19 @@
 #include <stdbool.h>
 
 #include "consulta/tally.h"
+#include "core/buf.h"
 #include "crypto/crypto.h"
 
-/* A ragged array of n_questions rows, row q having widths[q] cells. */
+/*
+ * A ragged array of n_questions rows, row q having widths[q] cells. A
+ * "Lists" question's row is written nested, one array per list:
+ * starts[q] (NULL for a flat row) flags the cells that begin a list.
+ */
 typedef struct cns_shape {
     size_t n_questions;
     size_t *widths;
     size_t total; /* Σ widths */
+    unsigned char **starts;
 } cns_shape;
 
 CNS_NODISCARD cns_err cns_shape_of(cns_shape *shape, const cns_election *election);
@@ -22,6 +28,24 @@ typedef struct cns_nh_col {
     cns_ciphertext *cts;
     size_t n, cap;
 } cns_nh_col;
+
+/* OUT: a copy of the list starts of question q (NULL when its row is flat). */
+CNS_NODISCARD cns_err cns_starts_of(unsigned char **out, const cns_question *q);
+
+/*
+ * Writing a row of width cells: cns_row_sep before cell j ("," or, in a
+ * nested row, "[" / "],[" where a list starts), cns_row_end after the last
+ * cell (the nested row's closing "]"). The caller writes the row's own brackets.
+ */
+void cns_row_sep(cns_buf *b, const unsigned char *starts, size_t j);
+void cns_row_end(cns_buf *b, const unsigned char *starts, size_t width);
+
+/*
+ * The cells of a row read from JSON: row itself (a new reference) when flat,
+ * or its lists concatenated when nested; NULL when row does not have the
+ * shape (not arrays, or lists of other lengths).
+ */
+json_t *cns_row_flat(const json_t *row, const unsigned char *starts, size_t width);
 
 struct cns_tally {
     const cns_group *group;

@@ -50,18 +50,22 @@ static void write_partial(cns_buf *b, const cns_partial *p)
     for (size_t q = 0; q < p->shape.n_questions; q++) {
         cns_buf_puts(b, q ? ",[" : "[");
         for (size_t j = 0; j < p->shape.widths[q]; j++, at++) {
-            if (j > 0)
-                cns_buf_puts(b, ",");
+            cns_row_sep(b, p->shape.starts[q], j);
             cns_jw_elt(b, p->group, &p->factors[at]);
         }
+        cns_row_end(b, p->shape.starts[q], p->shape.widths[q]);
         cns_buf_puts(b, "]");
     }
     cns_buf_puts(b, "],\"decryption_proofs\":[");
     at = 0;
     for (size_t q = 0; q < p->shape.n_questions; q++) {
-        cns_buf_puts(b, q ? "," : "");
-        cns_jw_proofs(b, p->group, p->proofs + at, p->shape.widths[q]);
-        at += p->shape.widths[q];
+        cns_buf_puts(b, q ? ",[" : "[");
+        for (size_t j = 0; j < p->shape.widths[q]; j++, at++) {
+            cns_row_sep(b, p->shape.starts[q], j);
+            cns_jw_proof(b, p->group, &p->proofs[at]);
+        }
+        cns_row_end(b, p->shape.starts[q], p->shape.widths[q]);
+        cns_buf_puts(b, "]");
     }
     cns_buf_puts(b, "]}");
 }
@@ -101,19 +105,19 @@ static cns_err read_rows(cns_partial *p, const json_t *rows, bool factors, cns_d
         return cns_diag_set(diag, CNS_ERR_INVALID, "partial decryption: %s needs %zu rows", name,
                             p->shape.n_questions);
     for (size_t q = 0; q < p->shape.n_questions; q++) {
-        const json_t *row = json_array_get(rows, q);
+        json_t *row = cns_row_flat(json_array_get(rows, q), p->shape.starts[q], p->shape.widths[q]);
+        cns_err err = CNS_OK;
         snprintf(what, sizeof what, "partial decryption: %s of question %zu", name, q + 1);
-        if (!json_is_array(row) || json_array_size(row) != p->shape.widths[q])
-            return cns_diag_set(diag, CNS_ERR_INVALID, "%s: expected %zu items", what,
-                                p->shape.widths[q]);
-        for (size_t j = 0; j < p->shape.widths[q]; j++, at++) {
-            cns_err err =
-                factors
-                    ? cns_jr_elt(p->group, json_array_get(row, j), &p->factors[at], what, diag)
-                    : cns_jr_proof(p->group, json_array_get(row, j), &p->proofs[at], what, diag);
-            if (err != CNS_OK)
-                return err;
-        }
+        if (row == NULL || json_array_size(row) != p->shape.widths[q])
+            err = cns_diag_set(diag, CNS_ERR_INVALID, "%s: expected %zu items%s", what,
+                               p->shape.widths[q], p->shape.starts[q] ? " in its lists" : "");
+        for (size_t j = 0; err == CNS_OK && j < p->shape.widths[q]; j++, at++)
+            err = factors
+                      ? cns_jr_elt(p->group, json_array_get(row, j), &p->factors[at], what, diag)
+                      : cns_jr_proof(p->group, json_array_get(row, j), &p->proofs[at], what, diag);
+        json_decref(row);
+        if (err != CNS_OK)
+            return err;
     }
     return CNS_OK;
 }

@@ -104,7 +104,8 @@ static cns_err result_alloc(cns_result *r, const cns_shape *shape)
     memset(r, 0, sizeof *r);
     r->counts = calloc(shape->n_questions, sizeof *r->counts);
     r->widths = calloc(shape->n_questions, sizeof *r->widths);
-    if (r->counts == NULL || r->widths == NULL)
+    r->starts = calloc(shape->n_questions, sizeof *r->starts);
+    if (r->counts == NULL || r->widths == NULL || r->starts == NULL)
         return CNS_ERR_NOMEM;
     r->n_questions = shape->n_questions;
     for (size_t q = 0; q < shape->n_questions; q++) {
@@ -112,6 +113,12 @@ static cns_err result_alloc(cns_result *r, const cns_shape *shape)
         r->counts[q] = calloc(shape->widths[q], sizeof **r->counts);
         if (r->counts[q] == NULL)
             return CNS_ERR_NOMEM;
+        if (shape->starts[q] != NULL) {
+            r->starts[q] = malloc(shape->widths[q]);
+            if (r->starts[q] == NULL)
+                return CNS_ERR_NOMEM;
+            memcpy(r->starts[q], shape->starts[q], shape->widths[q]);
+        }
     }
     return CNS_OK;
 }
@@ -120,8 +127,11 @@ void cns_result_free(cns_result *r)
 {
     for (size_t q = 0; r->counts != NULL && q < r->n_questions; q++)
         free(r->counts[q]);
+    for (size_t q = 0; r->starts != NULL && q < r->n_questions; q++)
+        free(r->starts[q]);
     free(r->counts);
     free(r->widths);
+    free(r->starts);
     memset(r, 0, sizeof *r);
 }
 
@@ -164,11 +174,12 @@ cns_err cns_result_write(const cns_result *r, char **json, size_t *len)
     cns_buf_puts(&b, "{\"result\":[");
     for (size_t q = 0; q < r->n_questions; q++) {
         cns_buf_puts(&b, q ? ",[" : "[");
+        const unsigned char *starts = r->starts != NULL ? r->starts[q] : NULL;
         for (size_t j = 0; j < r->widths[q]; j++) {
-            if (j > 0)
-                cns_buf_puts(&b, ",");
+            cns_row_sep(&b, starts, j);
             cns_jw_weight(&b, r->counts[q][j]);
         }
+        cns_row_end(&b, starts, r->widths[q]);
         cns_buf_puts(&b, "]");
     }
     cns_buf_puts(&b, "]}");
@@ -182,18 +193,20 @@ static cns_err read_result(cns_result *r, const json_t *rows, cns_diag *diag)
         return cns_diag_set(diag, CNS_ERR_INVALID, "result: expected %zu questions",
                             r->n_questions);
     for (size_t q = 0; q < r->n_questions; q++) {
-        const json_t *row = json_array_get(rows, q);
-        if (!json_is_array(row) || json_array_size(row) != r->widths[q])
-            return cns_diag_set(diag, CNS_ERR_INVALID, "result: question %zu needs %zu counts",
-                                q + 1, r->widths[q]);
-        for (size_t j = 0; j < r->widths[q]; j++) {
+        json_t *row = cns_row_flat(json_array_get(rows, q), r->starts[q], r->widths[q]);
+        cns_err err = CNS_OK;
+        if (row == NULL || json_array_size(row) != r->widths[q])
+            err = cns_diag_set(diag, CNS_ERR_INVALID, "result: question %zu needs %zu counts%s",
+                               q + 1, r->widths[q], r->starts[q] ? " in its lists" : "");
+        for (size_t j = 0; err == CNS_OK && j < r->widths[q]; j++) {
             char what[96];
             snprintf(what, sizeof what, "result: question %zu, count %zu", q + 1, j + 1);
-            cns_err err = cns_jr_weight_value(json_array_get(row, j), INT64_MAX, &r->counts[q][j],
-                                              what, diag);
-            if (err != CNS_OK)
-                return err;
+            err = cns_jr_weight_value(json_array_get(row, j), INT64_MAX, &r->counts[q][j], what,
+                                      diag);
         }
+        json_decref(row);
+        if (err != CNS_OK)
+            return err;
     }
     return CNS_OK;
 }

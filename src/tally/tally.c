@@ -9,24 +9,90 @@
 #include "record/json.h"
 #include "tally/internal.h"
 
+cns_err cns_starts_of(unsigned char **out, const cns_question *q)
+{
+    size_t at = 0;
+    *out = NULL;
+    if (q->kind != CNS_QUESTION_LISTS)
+        return CNS_OK;
+    *out = calloc(q->n_answers, 1);
+    if (*out == NULL)
+        return CNS_ERR_NOMEM;
+    for (size_t l = 0; l < q->n_lists; at += q->list_sizes[l], l++)
+        (*out)[at] = 1;
+    return CNS_OK;
+}
+
 cns_err cns_shape_of(cns_shape *shape, const cns_election *election)
 {
     shape->n_questions = cns_election_question_count(election);
     shape->widths = calloc(shape->n_questions, sizeof *shape->widths);
+    shape->starts = calloc(shape->n_questions, sizeof *shape->starts);
     shape->total = 0;
-    if (shape->widths == NULL)
+    if (shape->widths == NULL || shape->starts == NULL)
         return CNS_ERR_NOMEM;
     for (size_t q = 0; q < shape->n_questions; q++) {
-        shape->widths[q] = cns_question_width(cns_election_question(election, q));
+        const cns_question *question = cns_election_question(election, q);
+        shape->widths[q] = cns_question_width(question);
         shape->total += shape->widths[q];
+        if (cns_starts_of(&shape->starts[q], question) != CNS_OK)
+            return CNS_ERR_NOMEM;
     }
     return CNS_OK;
 }
 
 void cns_shape_free(cns_shape *shape)
 {
+    for (size_t q = 0; shape->starts != NULL && q < shape->n_questions; q++)
+        free(shape->starts[q]);
+    free(shape->starts);
     free(shape->widths);
     shape->widths = NULL;
+    shape->starts = NULL;
+}
+
+void cns_row_sep(cns_buf *b, const unsigned char *starts, size_t j)
+{
+    if (starts == NULL || !starts[j])
+        cns_buf_puts(b, j > 0 ? "," : "");
+    else
+        cns_buf_puts(b, j > 0 ? "],[" : "[");
+}
+
+void cns_row_end(cns_buf *b, const unsigned char *starts, size_t width)
+{
+    if (starts != NULL && width > 0)
+        cns_buf_puts(b, "]");
+}
+
+json_t *cns_row_flat(const json_t *row, const unsigned char *starts, size_t width)
+{
+    size_t l = 0, k = 0;
+    if (!json_is_array(row))
+        return NULL;
+    if (starts == NULL)
+        return json_incref((json_t *)row);
+    json_t *flat = json_array();
+    for (size_t j = 0; flat != NULL && j < width; j++) {
+        if (starts[j]) { /* list l begins: row[l] must hold exactly the cells up to the next start
+                          */
+            const json_t *list = json_array_get(row, l++);
+            size_t n = 1;
+            while (j + n < width && !starts[j + n])
+                n++;
+            if (!json_is_array(list) || json_array_size(list) != n) {
+                json_decref(flat);
+                return NULL;
+            }
+            for (k = 0; k < n; k++)
+                json_array_append(flat, json_array_get(list, k));
+        }
+    }
+    if (flat != NULL && l != json_array_size(row)) {
+        json_decref(flat);
+        return NULL;
+    }
+    return flat;
 }
 
 cns_err cns_tally_new(cns_tally **out, const cns_election *election)
@@ -44,7 +110,7 @@ cns_err cns_tally_new(cns_tally **out, const cns_election *election)
         return CNS_ERR_NOMEM;
     }
     for (size_t q = 0; q < t->shape.n_questions; q++)
-        t->is_nh[q] = cns_election_question(election, q)->nh;
+        t->is_nh[q] = cns_election_question(election, q)->kind == CNS_QUESTION_NONHOMOMORPHIC;
     for (size_t i = 0; i < t->shape.total; i++) {
         cns_group_identity(t->group, &t->cells[i].alpha);
         cns_group_identity(t->group, &t->cells[i].beta);
@@ -279,10 +345,10 @@ cns_err cns_tally_write(const cns_tally *t, char **json, size_t *len)
             continue;
         }
         for (size_t j = 0; j < t->shape.widths[q]; j++, at++) {
-            if (j > 0)
-                cns_buf_puts(&b, ",");
+            cns_row_sep(&b, t->shape.starts[q], j);
             cns_jw_ciphertext(&b, t->group, &t->cells[at]);
         }
+        cns_row_end(&b, t->shape.starts[q], t->shape.widths[q]);
         cns_buf_puts(&b, "]");
     }
     cns_buf_puts(&b, "]");
@@ -328,25 +394,27 @@ static cns_err read_cells(cns_tally *t, const json_t *root, cns_diag *diag)
         return cns_diag_set(diag, CNS_ERR_INVALID, "encrypted tally: expected %zu questions",
                             t->shape.n_questions);
     for (size_t q = 0; q < t->shape.n_questions; q++) {
-        const json_t *row = json_array_get(root, q);
-        if (t->is_nh[q] && json_is_array(row)) {
-            cns_err err = read_nh_row(t, row, q, diag);
+        const json_t *nh_row = json_array_get(root, q);
+        if (t->is_nh[q] && json_is_array(nh_row)) {
+            cns_err err = read_nh_row(t, nh_row, q, diag);
             if (err != CNS_OK)
                 return err;
             at += t->shape.widths[q];
             continue;
         }
-        if (!json_is_array(row) || json_array_size(row) != t->shape.widths[q])
-            return cns_diag_set(diag, CNS_ERR_INVALID,
-                                "encrypted tally: question %zu needs %zu ciphertexts", q + 1,
-                                t->shape.widths[q]);
-        for (size_t j = 0; j < t->shape.widths[q]; j++, at++) {
+        json_t *row = cns_row_flat(json_array_get(root, q), t->shape.starts[q], t->shape.widths[q]);
+        cns_err err = CNS_OK;
+        if (row == NULL || json_array_size(row) != t->shape.widths[q])
+            err = cns_diag_set(diag, CNS_ERR_INVALID,
+                               "encrypted tally: question %zu needs %zu ciphertexts%s", q + 1,
+                               t->shape.widths[q], t->shape.starts[q] ? " in its lists" : "");
+        for (size_t j = 0; err == CNS_OK && j < t->shape.widths[q]; j++, at++) {
             snprintf(what, sizeof what, "encrypted tally: question %zu, answer %zu", q + 1, j + 1);
-            cns_err err =
-                cns_jr_ciphertext(t->group, json_array_get(row, j), &t->cells[at], what, diag);
-            if (err != CNS_OK)
-                return err;
+            err = cns_jr_ciphertext(t->group, json_array_get(row, j), &t->cells[at], what, diag);
         }
+        json_decref(row);
+        if (err != CNS_OK)
+            return err;
     }
     return CNS_OK;
 }
