@@ -70,6 +70,9 @@ deps:
 # make bench: consulta and belenios-tool side by side (bench/run.sh).
 $(B)/bench/group_ops: $(B)/bench/group_ops.o $(B)/libconsulta.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+$(B)/bench/shuffle: $(B)/bench/shuffle.o $(B)/libconsulta.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+$(B)/bench/shuffle.o: CPPFLAGS += -Isrc
 bench: deps
 	@$(MAKE) --no-print-directory all $(B)/bench/group_ops
 	@bench/run.sh

@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "consulta/board.h"
 #include "consulta/limits.h"
+#include "consulta/mixnet.h"
 #include "election_files.h"
 #include "outcome.h"
 #include "remote.h"
@@ -147,13 +148,48 @@ static cns_err add_partial(cns_board *board, char *payload, size_t len, uint64_t
                                  diag);
 }
 
+/*
+ * A Shuffle payload as belenios-tool election shuffle prints it: the shuffle,
+ * then optionally its {"owner":N,…} line; the owner otherwise from --trustee-id.
+ */
+static cns_err add_shuffle(cns_board *board, char *payload, size_t len, uint64_t owner,
+                           cns_diag *diag)
+{
+    char *newline = memchr(payload, '\n', len);
+    unsigned long long n = 0;
+    size_t first = newline != NULL ? (size_t)(newline - payload) : len;
+    if (newline != NULL && sscanf(newline + 1, "{\"owner\":%llu,", &n) == 1)
+        owner = n;
+    if (owner == 0)
+        return cns_diag_set(diag, CNS_ERR_INVALID,
+                            "a shuffle needs its trustee: --trustee-id N, or the owned line");
+    return cns_board_add_shuffle(board, payload, first, owner, diag);
+}
+
+/* consulta shuffle --dir: trustee owner shuffles the board's current non-homomorphic ciphertexts.
+ */
+static cns_err make_shuffle(cns_board *board, uint64_t owner, cns_diag *diag)
+{
+    char *input = NULL, *shuffle = NULL;
+    size_t in_len = 0, len = 0, elen;
+    const char *election = cns_election_bytes(cns_board_election(board), &elen);
+    cns_err err = cns_board_shuffle_input(board, &input, &in_len, diag);
+    if (err == CNS_OK)
+        err = cns_mixnet_shuffle(election, elen, input, in_len, &shuffle, &len, diag);
+    if (err == CNS_OK)
+        err = cns_board_add_shuffle(board, shuffle, len, owner, diag);
+    free(input);
+    free(shuffle);
+    return err;
+}
+
 /* Apply one event of this type with the payload read from in. */
 static int add_event(cns_board *board, const char *type, const char *in, uint64_t owner)
 {
     size_t len = 0;
     if (strcmp(type, "Ballot") == 0)
         return cast_lines(board, stdin);
-    bool read = in != NULL && strcmp(type, "EndBallots") != 0;
+    bool read = in != NULL && strcmp(type, "EndBallots") != 0 && strcmp(type, "EndShuffles") != 0;
     char *payload = read ? cli_read(in, &len, true) : NULL;
     cns_diag diag = {{0}};
     cns_err err;
@@ -168,10 +204,16 @@ static int add_event(cns_board *board, const char *type, const char *in, uint64_
         err = add_partial(board, payload, len, &owner, &diag);
     else if (strcmp(type, "Result") == 0)
         err = cns_board_publish_result(board, payload, len, &diag);
+    else if (strcmp(type, "Shuffle") == 0)
+        err = add_shuffle(board, payload, len, owner, &diag);
+    else if (strcmp(type, "EndShuffles") == 0)
+        err = cns_board_end_shuffles(board, &diag);
+    else if (strcmp(type, "MakeShuffle") == 0 && in == NULL) /* consulta shuffle --dir */
+        err = make_shuffle(board, owner, &diag);
     else
         err = cns_diag_set(&diag, CNS_ERR_INVALID,
-                           "unknown event type %s (Ballot, EndBallots, EncryptedTally, "
-                           "PartialDecryption, Result)",
+                           "unknown event type %s (Ballot, EndBallots, EncryptedTally, Shuffle, "
+                           "EndShuffles, PartialDecryption, Result)",
                            type);
     rc = err == CNS_OK ? EXIT_OK : cli_fail("add-event", err, &diag);
     if (err == CNS_OK && strcmp(type, "PartialDecryption") == 0)
@@ -240,6 +282,9 @@ static const char add_event_usage[] =
     "  Ballot             one ballot per line; prints each smart ballot tracker\n"
     "  EndBallots         no payload: closes the ballot box\n"
     "  EncryptedTally     an encrypted tally: must be the board's own\n"
+    "  Shuffle            a trustee's shuffle (belenios-tool election shuffle's two\n"
+    "                     lines, or the shuffle and --trustee-id)\n"
+    "  EndShuffles        no payload: every trustee has shuffled\n"
     "  PartialDecryption  a trustee's partial decryption (the trustee is found\n"
     "                     from its proofs, or given by --trustee-id)\n"
     "  Result             a result: must be the decryption of the tally\n";
@@ -314,4 +359,12 @@ int cmd_result(int argc, char **argv)
                   "(seats, winners, the referendum's verdict) and publish it in\n"
                   "DIR/outcome.json, which consulta verify checks.\n",
                   "Result", NULL, argc, argv);
+}
+
+int cli_board_shuffle(const char *dir, uint64_t owner)
+{
+    int rc = with_board("shuffle", dir, "MakeShuffle", NULL, owner);
+    if (rc == EXIT_OK)
+        printf("shuffle of trustee %llu added\n", (unsigned long long)owner);
+    return rc;
 }

@@ -7,6 +7,8 @@
 #ifndef CONSULTA_CLI_COMMANDS_H
 #define CONSULTA_CLI_COMMANDS_H
 
+#include <stdint.h>
+
 /* setting up (cmd_setup.c, cmd_trustee.c) */
 int cmd_uuid(int argc, char **argv);
 int cmd_credentials(int argc, char **argv);
@@ -28,6 +30,11 @@ int cmd_verify(int argc, char **argv);
 int cmd_count(int argc, char **argv);
 /* the signed record of the count (cmd_acta.c) */
 int cmd_acta(int argc, char **argv);
+/* the trustees' mixnet (cmd_shuffle.c) */
+int cmd_shuffle(int argc, char **argv);
+int cmd_shuffle_verify(int argc, char **argv);
+/* trustee owner's shuffle of DIR's board (cmd_board.c): the exit status */
+int cli_board_shuffle(const char *dir, uint64_t owner);
 /* the board server (cmd_serve.c) */
 int cmd_serve(int argc, char **argv);
 int cmd_export(int argc, char **argv);

@@ -26,6 +26,8 @@ static const struct command commands[] = {
     {"tally", cmd_tally, "publish the encrypted tally"},
     {"decrypt", cmd_decrypt, "a trustee's partial decryption of the tally"},
     {"add-event", cmd_add_event, "append a checked event to the board (as belenios-tool)"},
+    {"shuffle", cmd_shuffle, "a trustee's shuffle of the non-homomorphic ciphertexts"},
+    {"shuffle-verify", cmd_shuffle_verify, "check a shuffle against its input ciphertexts"},
     {"result", cmd_result, "combine the partial decryptions and publish the result"},
     {"verify", cmd_verify, "verify a whole public record and show its result"},
     {"serve", cmd_serve, "serve the public board over HTTP (SQLite or PostgreSQL)"},

@@ -18,6 +18,7 @@
 #include "consulta/archive.h"
 #include "consulta/board.h"
 #include "consulta/credential.h"
+#include "consulta/mixnet.h"
 #include "consulta/trustees.h"
 #include "core/hash.h"
 #include "util.h"
@@ -675,6 +676,132 @@ static void attack_weights(void)
     whole_free(&f);
 }
 
+/* ---- rows 5 and 16: the trustees' mixnet (consulta/mixnet.h) ------------------------------ */
+
+/* Replace the first occurrence of from (after skip bytes) by to; the result is malloc'd. */
+static char *str_edit(const char *s, size_t skip, const char *from, const char *to)
+{
+    const char *at = strstr(s + skip, from);
+    size_t n = strlen(s), a = at ? (size_t)(at - s) : 0, f = strlen(from), t = strlen(to);
+    char *out = malloc(n - f + t + 1);
+    CHECK(at != NULL);
+    if (at == NULL || out == NULL) {
+        free(out);
+        return strdup(s);
+    }
+    memcpy(out, s, a);
+    memcpy(out + a, to, t);
+    memcpy(out + a + t, at + f, n - a - f + 1);
+    return out;
+}
+
+/* A mix step's verification must fail with err and a message containing needle. */
+static void expect_mix_refused(const char *election, size_t elen, const char *cts,
+                               const char *shuffle, cns_err err, const char *needle)
+{
+    cns_diag diag = {{0}};
+    CHECK_ERR(cns_mixnet_verify(election, elen, cts, strlen(cts), shuffle, strlen(shuffle), NULL,
+                                NULL, &diag),
+              err);
+    CHECK_CONTAINS(diag.text, needle);
+}
+
+/*
+ * #16: a mix server that swaps, replaces or drops ciphertexts, or changes a
+ * proof value, is refused; #5: the generators are not in the shuffle file
+ * at all (a shuffle carrying "generators" is not a shuffle). Shuffles of
+ * ristretto255 ciphertexts of a consulta election (RFC-3526-2048 and
+ * belenios-tool's: tests/cross_shuffle.sh).
+ */
+static void attack_mixnet(const whole_election *f)
+{
+    const char *election = f->election;
+    size_t elen = f->election_len;
+    const cns_group *G = cns_election_group(f->parsed);
+    char *cts = NULL, *shuffle = NULL, *next = NULL, *bad, *bad2, text[CNS_ELT_TEXT_MAX];
+    size_t len, next_len;
+    cns_buf b;
+    cns_diag diag = {{0}};
+    cns_ciphertext c;
+    cns_scalar r, m;
+
+    /* the input: one non-homomorphic column of VOTERS + 2 encryptions under the election key */
+    cns_buf_init(&b, 1 << 20);
+    cns_buf_puts(&b, "[[");
+    for (size_t i = 0; i < VOTERS + 2; i++) {
+        cns_scalar_random(G, &r);
+        cns_scalar_from_u64(G, &m, i);
+        cns_elgamal_encrypt(G, &c, cns_election_public_key(f->parsed), &r, &m);
+        cns_elt_to_text(G, text, sizeof text, &c.alpha);
+        cns_buf_printf(&b, "%s{\"alpha\":\"%s\"", i ? "," : "", text);
+        cns_elt_to_text(G, text, sizeof text, &c.beta);
+        cns_buf_printf(&b, ",\"beta\":\"%s\"}", text);
+    }
+    cns_buf_puts(&b, "]]");
+    cts = cns_buf_take(&b, &len);
+    CHECK_OK(cns_mixnet_shuffle(election, elen, cts, len, &shuffle, &len, &diag));
+    if (shuffle == NULL)
+        goto done;
+    CHECK_OK(
+        cns_mixnet_verify(election, elen, cts, strlen(cts), shuffle, len, &next, &next_len, &diag));
+    /* output ciphertexts swapped */
+    {
+        const char *c0 = strstr(shuffle, "[[{") + 2, *c1 = strstr(c0 + 1, "{\"alpha\"");
+        size_t n0 = (size_t)(strchr(c0, '}') - c0 + 1), n1 = (size_t)(strchr(c1, '}') - c1 + 1);
+        char first[512], second[512];
+        memcpy(first, c0, n0), first[n0] = 0;
+        memcpy(second, c1, n1), second[n1] = 0;
+        bad = str_edit(shuffle, 0, first, second);
+        bad2 = str_edit(bad, (size_t)(c1 - shuffle), second, first);
+        expect_mix_refused(election, elen, cts, bad2, CNS_ERR_VERIFY,
+                           "question 1: proof of shuffle does not verify (t1)");
+        free(bad);
+        free(bad2);
+    }
+    /* an output ciphertext replaced by an input one */
+    {
+        const char *in0 = strstr(cts, "{\"alpha\":"), *out0 = strstr(shuffle, "{\"alpha\":");
+        char a[512], o[512];
+        size_t na = (size_t)(strchr(in0, '}') - in0 + 1),
+               no = (size_t)(strchr(out0, '}') - out0 + 1);
+        memcpy(a, in0, na), a[na] = 0;
+        memcpy(o, out0, no), o[no] = 0;
+        bad = str_edit(shuffle, 0, o, a);
+        expect_mix_refused(election, elen, cts, bad, CNS_ERR_VERIFY,
+                           "question 1: proof of shuffle does not verify (t1)");
+        free(bad);
+    }
+    /* a proof value changed: the last response s'_N */
+    {
+        /* "]],[" closes t̂ first, then s′ (…"s′_N"]],["c_1"…) */
+        char *end = strstr(shuffle, "]],[\""), *q;
+        if (end != NULL)
+            end = strstr(end + 1, "]],[\"");
+        CHECK(end != NULL);
+        if (end != NULL) {
+            bad = strdup(shuffle);
+            q = bad + (end - shuffle) - 2; /* last digit of s'_N */
+            *q = *q == '1' ? '2' : '1';
+            expect_mix_refused(election, elen, cts, bad, CNS_ERR_VERIFY,
+                               "question 1: proof of shuffle does not verify (t3)");
+            free(bad);
+        }
+    }
+    /* #5: generators offered by the record are not a field of a shuffle */
+    bad = str_edit(shuffle, 0, "{\"ciphertexts\"", "{\"generators\":[],\"ciphertexts\"");
+    expect_mix_refused(election, elen, cts, bad, CNS_ERR_DECODE,
+                       "shuffle: unknown field \"generators\"");
+    free(bad);
+    /* the proof of another input (a ciphertext substituted before mixing) */
+    CHECK_ERR(cns_mixnet_verify(election, elen, next, next_len, shuffle, len, NULL, NULL, &diag),
+              CNS_ERR_VERIFY);
+    CHECK_CONTAINS(diag.text, "question 1: proof of shuffle does not verify (t1)");
+done:
+    free(cts);
+    free(shuffle);
+    free(next);
+}
+
 int main(void)
 {
     whole_election f = {0};
@@ -685,6 +812,7 @@ int main(void)
     make_election(&f, NULL);
     attack_rows(&f);
     attack_reused_randomness(&f);
+    attack_mixnet(&f);
     attack_subgroup();
     whole_free(&f);
     attack_weights();

@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "check.h"
+#include "consulta/ballot.h"
 #include "consulta/board.h"
 #include "consulta/credential.h"
 #include "consulta/election.h"
@@ -82,7 +83,7 @@ static void check_record(const char *dir)
     cns_board_free(board);
 }
 
-/* Record c (a non-homomorphic question, both trustees shuffle): refused where the shuffles start.
+/* Record c (a non-homomorphic question in Ed25519, both trustees shuffle): refused at its setup.
  */
 static void check_mixnet_record(void)
 {
@@ -97,16 +98,46 @@ static void check_mixnet_record(void)
     snprintf(path, sizeof path, "%s/" DIR33 "c-ed25519-nh-schulze-mixnet/%s.bel", testdata_dir(),
              uuid);
     CHECK_ERR(cns_board_open(&board, path, 0, NULL, NULL, &diag), CNS_ERR_INVALID);
-    CHECK_CONTAINS(diag.text, "Setup event at height 0: question 1: non-homomorphic (counted after "
-                              "the trustees' shuffles): the election, trustees and credentials "
-                              "verify, but shuffle proofs are not verified yet (mixnet)");
+    CHECK_CONTAINS(diag.text,
+                   "Setup event at height 0: question 1: non-homomorphic in Ed25519: the "
+                   "election, trustees and credentials verify, but consulta follows "
+                   "the mixnet in RFC-3526-2048 only (no Ed25519 embedding of "
+                   "non-homomorphic answers)");
     cns_board_free(board);
     free(uuid);
+}
+
+/* Record c's election.json is read (its question non-homomorphic, "extra" kept); no ballot is made.
+ */
+static void check_mixnet_election(void)
+{
+    size_t len;
+    cns_election *e = NULL;
+    cns_choices choices = {0};
+    cns_diag diag = {0};
+    char *json = read_file(DIR33 "c-ed25519-nh-schulze-mixnet/setup/election.json", &len, 1);
+    CHECK(json != NULL);
+    if (json == NULL)
+        return;
+    CHECK_OK(cns_election_parse(&e, json, len, &diag));
+    if (e != NULL) {
+        const cns_question *q = cns_election_question(e, 0);
+        CHECK(q->kind == CNS_QUESTION_NONHOMOMORPHIC && q->n_answers == 4);
+        CHECK(q->extra != NULL && strstr(q->extra, "\"method\":\"Schulze\"") != NULL);
+        CHECK_ERR(cns_choices_parse(&choices, e, "[[1,2,3,4]]", 11, &diag), CNS_ERR_INVALID);
+        CHECK_CONTAINS(diag.text, "choices: question 1 is non-homomorphic: consulta makes such "
+                                  "ballots in RFC-3526-2048 only (this election's group is "
+                                  "Ed25519)");
+        cns_choices_free(&choices);
+    }
+    cns_election_free(e);
+    free(json);
 }
 
 static void test_records(void)
 {
     check_mixnet_record();
+    check_mixnet_election();
     check_record("a-ed25519-threshold");
     check_record("b1-belenios2048-threshold");
     check_record("b2-rfc3526-2048-threshold");

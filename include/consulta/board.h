@@ -238,6 +238,21 @@ CNS_NODISCARD cns_err cns_board_publish_tally(cns_board *board, const char *json
                                               const char *sized, size_t sized_len, cns_diag *diag);
 
 /*
+ * The trustees' mixnet (non-homomorphic questions, consulta/mixnet.h):
+ * append trustee owner's shuffle (json: a Belenios shuffle), checked as
+ * reading checks it — after the encrypted tally, trustees 1, 2, … each once
+ * in turn, every proof of shuffle verified against the previous output —
+ * then EndShuffles once every trustee has shuffled.
+ * cns_board_shuffle_input: OUT *json (malloc'd), the next shuffle's input
+ * (nh_ciphertexts).
+ */
+CNS_NODISCARD cns_err cns_board_add_shuffle(cns_board *board, const char *json, size_t len,
+                                            uint64_t owner, cns_diag *diag);
+CNS_NODISCARD cns_err cns_board_end_shuffles(cns_board *board, cns_diag *diag);
+CNS_NODISCARD cns_err cns_board_shuffle_input(const cns_board *board, char **json, size_t *len,
+                                              cns_diag *diag);
+
+/*
  * Add a trustee's partial decryption (len bytes) of the published tally
  * after checking its proofs. owned (may be NULL) is the wrapper
  * {"owner","payload"} belenios-tool prints after it: its payload must be

@@ -35,8 +35,11 @@
  * The kinds of question (spec 3.3 §"Questions"): homomorphic (the only one
  * of Belenios 2.0), "Lists" (Belenios 3.0: pick one list and at least one
  * of its candidates; homomorphic too) and "NonHomomorphic" (decrypted
- * ballot by ballot after the trustees' shuffles: parsed, refused by the
- * board until the mixnet lands).
+ * ballot by ballot after the trustees' shuffles, spec 2.0 §4.9.2: the
+ * answer is one ciphertext of the vector of small integers the voter gives
+ * the answers (a ranking, grades); min = 0, max = n_answers, blank = -1.
+ * Made in RFC-3526-2048 only, the group whose embedding consulta has; the
+ * board follows the shuffles, not yet the decryption of their output).
  */
 typedef enum cns_question_kind {
     CNS_QUESTION_HOMOMORPHIC = 0,
@@ -49,7 +52,8 @@ typedef struct cns_question {
     char *question; /* the question's text */
     char **answers; /* n_answers texts; Lists: every list's name then its candidates, in order */
     size_t n_answers;
-    int min, max; /* homomorphic: how many answers a non-blank vote selects */
+    int min, max; /* homomorphic: how many answers a non-blank vote selects; NonHomomorphic: 0,
+                     n_answers */
     int blank;    /* -1: no "blank" field; 0: "blank":false; 1: blank vote allowed */
     cns_question_kind kind;
     size_t n_lists;     /* Lists: the number of lists */

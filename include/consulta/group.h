@@ -162,6 +162,18 @@ void cns_base_pow_public(const cns_group *group, cns_elt *out, const cns_base *b
 void cns_base_pow2_public(const cns_group *group, cns_elt *out, const cns_base *base,
                           const cns_scalar *s, const cns_elt *a, const cns_scalar *c);
 
+/*
+ * OUT: the independent generator number i (i ≥ −1) that shuffle proofs use,
+ * derived from public data only by hashing into the group, never read from a
+ * record (ATTACKS.md #5). Finite fields: int_be(SHA256("ggen|i"))^((p−1)/q)
+ * mod p (spec 2.0 §6, table 8); Ed25519: the first curve point from
+ * int_be(SHA256("ggen|i")) >> 2 upwards, times 8 (spec 2.1 §6); ristretto255
+ * (consulta's own, docs/mixnet.md): RFC 9496 hash-to-group of
+ * SHA-512("consulta-ristretto255-ggen|i"). Errors: CNS_ERR_INVALID when the
+ * result is 1 or g (never seen; Belenios aborts there too).
+ */
+CNS_NODISCARD cns_err cns_group_indep_generator(const cns_group *group, cns_elt *out, long i);
+
 /* Whether a = b. Variable time (elements are public). */
 bool cns_elt_eq(const cns_group *group, const cns_elt *a, const cns_elt *b);
 

@@ -60,6 +60,14 @@ CNS_NODISCARD cns_err cns_tally_parse(cns_tally **out, const cns_election *elect
 bool cns_tally_equal(const cns_tally *a, const cns_tally *b);
 
 /*
+ * OUT: the non-homomorphic questions' columns of the tally, as Belenios'
+ * nh_ciphertexts: [[ciphertext…] per non-homomorphic question], each column
+ * one ciphertext per counted ballot, sorted (the input of the first
+ * shuffle; consulta/mixnet.h). json is malloc'd.
+ */
+CNS_NODISCARD cns_err cns_tally_write_nh(const cns_tally *tally, char **json, size_t *len);
+
+/*
  * OUT: the sized_encrypted_tally JSON {"num_tallied","total_weight",
  * "encrypted_tally":<hex hash of the encrypted_tally data>}.
  */

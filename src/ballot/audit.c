@@ -117,6 +117,11 @@ cns_err cns_ballot_make_audit(char **json, size_t *len, char **audit, size_t *au
 
     *json = NULL;
     *audit = NULL;
+    for (size_t i = 0; i < cns_election_question_count(election); i++)
+        if (cns_election_question(election, i)->kind == CNS_QUESTION_NONHOMOMORPHIC)
+            return cns_diag_set(diag, CNS_ERR_INVALID,
+                                "question %zu is non-homomorphic: its ballots are not audited yet",
+                                i + 1);
     cns_err err = opened_alloc(&o, choices->total);
     if (err == CNS_OK)
         err = cns_ballot_make_nonces(json, len, election, credential_secret, choices, o.r, progress,

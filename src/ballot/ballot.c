@@ -7,9 +7,16 @@
 #include "core/hash.h"
 #include "record/json.h"
 
+size_t cns_question_values(const cns_question *q)
+{
+    return (q->kind == CNS_QUESTION_NONHOMOMORPHIC) ? q->n_answers : cns_question_width(q);
+}
+
 size_t cns_question_overall_count(const cns_question *q)
 {
-    if (q->kind != CNS_QUESTION_HOMOMORPHIC) /* Lists: one proof that exactly one list is chosen */
+    if (q->kind == CNS_QUESTION_NONHOMOMORPHIC) /* one raweg proof, no overall proof */
+        return 0;
+    if (q->kind == CNS_QUESTION_LISTS) /* one proof that exactly one list is chosen */
         return 1;
     return (size_t)(q->max - q->min + 1) + (q->blank == 1 ? 1 : 0);
 }
@@ -31,9 +38,10 @@ cns_err cns_ballot_alloc(cns_ballot **out, const cns_election *election)
         a->width = cns_question_width(q);
         a->n_overall = cns_question_overall_count(q);
         a->has_blank_proof = q->blank == 1;
+        a->nh = q->kind == CNS_QUESTION_NONHOMOMORPHIC;
         a->choices = calloc(a->width, sizeof *a->choices);
         a->individual = calloc(a->width, sizeof *a->individual);
-        a->overall = calloc(a->n_overall, sizeof *a->overall);
+        a->overall = calloc(a->n_overall + 1, sizeof *a->overall);
         if (a->choices == NULL || a->individual == NULL || a->overall == NULL)
             goto fail;
         if (q->kind == CNS_QUESTION_LISTS) {
@@ -67,6 +75,14 @@ void cns_ballot_free(cns_ballot *b)
 
 static void write_answer(cns_buf *buf, const cns_group *group, const cns_answer *a)
 {
+    if (a->nh) {
+        cns_buf_puts(buf, "{\"choices\":");
+        cns_jw_ciphertext(buf, group, &a->choices[0]);
+        cns_buf_puts(buf, ",\"proof\":");
+        cns_jw_proof(buf, group, &a->raweg);
+        cns_buf_puts(buf, "}");
+        return;
+    }
     if (a->lists != NULL) {
         cns_lists_write(buf, group, a);
         return;
@@ -125,6 +141,21 @@ static void put_s0(cns_fs *fs, const cns_election *election, const cns_elt *cred
     cns_fs_str(fs, cns_election_fingerprint(election));
     cns_fs_str(fs, "|");
     cns_fs_elt(fs, cns_election_group(election), credential);
+}
+
+void cns_ballot_fs_raweg(cns_fs *fs, const cns_election *election, const cns_elt *credential,
+                         const cns_ciphertext *c)
+{
+    const cns_group *group = cns_election_group(election);
+    cns_fs_init(fs, "raweg|");
+    put_s0(fs, election, credential);
+    cns_fs_str(fs, "|");
+    cns_fs_elt(fs, group, cns_election_public_key(election));
+    cns_fs_str(fs, ",");
+    cns_fs_elt(fs, group, &c->alpha);
+    cns_fs_str(fs, ",");
+    cns_fs_elt(fs, group, &c->beta);
+    cns_fs_str(fs, "|");
 }
 
 /* Append S = "S0|α1,β1,α2,β2,…" over the answer's ciphertexts. */

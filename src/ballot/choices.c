@@ -1,5 +1,6 @@
 /* The voter's plaintext choices (consulta/ballot.h). */
 #include <stdlib.h>
+#include <string.h>
 
 #include <jansson.h>
 #include <sodium.h>
@@ -63,17 +64,25 @@ cns_err cns_choices_check(const cns_choices *choices, const cns_election *electi
     size_t at = 0;
     for (size_t i = 0; i < cns_election_question_count(election); i++) {
         const cns_question *q = cns_election_question(election, i);
-        size_t width = cns_question_width(q);
-        if (q->kind != CNS_QUESTION_HOMOMORPHIC)
+        size_t width = cns_question_values(q);
+        if (q->kind == CNS_QUESTION_LISTS)
             return cns_diag_set(diag, CNS_ERR_INVALID,
-                                "choices: question %zu is a %s question: consulta verifies such "
-                                "ballots but does not make them yet",
-                                i + 1,
-                                q->kind == CNS_QUESTION_LISTS ? "\"Lists\"" : "non-homomorphic");
+                                "choices: question %zu is a \"Lists\" question: consulta verifies "
+                                "such ballots but does not make them yet",
+                                i + 1);
+        if (q->kind == CNS_QUESTION_NONHOMOMORPHIC &&
+            strcmp(cns_group_name(cns_election_group(election)), "RFC-3526-2048") != 0)
+            return cns_diag_set(diag, CNS_ERR_INVALID,
+                                "choices: question %zu is non-homomorphic: consulta makes such "
+                                "ballots in RFC-3526-2048 only (this election's group is %s)",
+                                i + 1, cns_group_name(cns_election_group(election)));
         if (choices->total - at < width)
             return cns_diag_set(diag, CNS_ERR_INVALID, "choices: too few values for question %zu",
                                 i + 1);
-        cns_err err = check_question(choices->values + at, q, i, diag);
+        /* a non-homomorphic answer is any vector of values 0…255 (one byte each) */
+        cns_err err = (q->kind == CNS_QUESTION_NONHOMOMORPHIC)
+                          ? CNS_OK
+                          : check_question(choices->values + at, q, i, diag);
         if (err != CNS_OK)
             return err;
         at += width;
@@ -95,16 +104,19 @@ static cns_err read_values(cns_choices *out, const cns_election *election, const
                             nq);
     for (size_t i = 0; i < nq; i++) {
         const json_t *row = json_array_get(root, i);
-        size_t width = cns_question_width(cns_election_question(election, i));
+        const cns_question *q = cns_election_question(election, i);
+        size_t width = cns_question_values(q);
+        json_int_t top = (q->kind == CNS_QUESTION_NONHOMOMORPHIC) ? 255 : 1;
         if (!json_is_array(row) || json_array_size(row) != width)
             return cns_diag_set(diag, CNS_ERR_INVALID,
                                 "choices: question %zu needs an array of %zu values", i + 1, width);
         for (size_t j = 0; j < width; j++) {
             const json_t *v = json_array_get(row, j);
-            if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 1)
+            if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > top)
                 return cns_diag_set(diag, CNS_ERR_INVALID,
-                                    "choices: question %zu, value %zu must be 0 or 1", i + 1,
-                                    j + 1);
+                                    "choices: question %zu, value %zu must be %s", i + 1, j + 1,
+                                    (q->kind == CNS_QUESTION_NONHOMOMORPHIC) ? "between 0 and 255"
+                                                                             : "0 or 1");
             out->values[at++] = (unsigned char)json_integer_value(v);
         }
     }
@@ -117,7 +129,7 @@ cns_err cns_choices_parse(cns_choices *out, const cns_election *election, const 
     json_t *root = NULL;
     size_t total = 0;
     for (size_t i = 0; i < cns_election_question_count(election); i++)
-        total += cns_question_width(cns_election_question(election, i));
+        total += cns_question_values(cns_election_question(election, i));
     out->total = total;
     out->values = calloc(total, 1);
     if (out->values == NULL)

@@ -24,6 +24,9 @@ typedef struct cns_answer {
     size_t n_overall;
     bool has_blank_proof;
     cns_proof blank[2];
+    bool nh; /* q->kind == CNS_QUESTION_NONHOMOMORPHIC: choices[0] and its proof only (spec 2.0
+                §4.11.2) */
+    cns_proof raweg; /* proof of knowledge of choices[0]'s nonce */
     /* Lists only */
     const cns_question *lists;   /* the question, or NULL for a homomorphic one */
     cns_proof (*list_proofs)[2]; /* lists->n_lists: L_i = 1 or no candidate of list i */
@@ -55,7 +58,17 @@ CNS_NODISCARD cns_err cns_ballot_alloc(cns_ballot **out, const cns_election *ele
 void cns_ballot_write(cns_buf *buf, const cns_election *election, const cns_ballot *ballot,
                       bool with_signature);
 
-/* Number of proofs in overall_proof for q: max−min+1, plus 1 if blank is allowed. */
+/*
+ * Start the hash of a non-homomorphic answer's proof: "raweg|S0|y,α,β|"
+ * (spec 2.0 §4.11.2).
+ */
+void cns_ballot_fs_raweg(cns_fs *fs, const cns_election *election, const cns_elt *credential,
+                         const cns_ciphertext *c);
+
+/* Number of plaintext values of an answer to q: its width, or n_answers when non-homomorphic. */
+size_t cns_question_values(const cns_question *q);
+
+/* Number of proofs in overall_proof for q: max−min+1, plus 1 if blank is allowed (0: nh). */
 size_t cns_question_overall_count(const cns_question *q);
 
 /*

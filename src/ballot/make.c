@@ -1,6 +1,8 @@
 /* Making a ballot (consulta/ballot.h): encryption, proofs, signature. */
 #include <stdlib.h>
+#include <string.h>
 
+#include <gmp.h>
 #include <sodium.h>
 
 #include "ballot/internal.h"
@@ -97,6 +99,60 @@ static void prove_answer(const cns_election *election, const cns_question *q, cn
     sodium_memzero(&r, sizeof r);
 }
 
+/*
+ * Belenios' embedding of a vector of bytes in RFC-3526-2048 (spec 2.0
+ * §4.11.2, κ = 8, padding 8): ξ = ((v1·2^8 + v2)·2^8 … + vn)·2^8 + ε, the
+ * smallest ε making ξ a group element. The number of tries depends on the
+ * values (as in Belenios): not constant time.
+ */
+static cns_err embed(const cns_group *group, cns_elt *out, const unsigned char *values, size_t n)
+{
+    mpz_t x;
+    char *text;
+    cns_err err = CNS_ERR_INVALID;
+
+    mpz_init(x);
+    for (size_t j = 0; j < n; j++) {
+        mpz_mul_2exp(x, x, 8);
+        mpz_add_ui(x, x, values[j]);
+    }
+    mpz_mul_2exp(x, x, 8);
+    for (int e = 0; e < 256 && err != CNS_OK; e++, mpz_add_ui(x, x, 1)) {
+        text = mpz_get_str(NULL, 10, x);
+        if (text == NULL)
+            break;
+        err = cns_elt_from_text(group, out, text, strlen(text));
+        sodium_memzero(text, strlen(text));
+        free(text);
+    }
+    mpz_clear(x);
+    return err;
+}
+
+/* A non-homomorphic answer: (g^r, y^r·ξ) and the raweg proof of r. */
+static cns_err encrypt_nh(const cns_election *election, const cns_question *q, cns_answer *a,
+                          const unsigned char *values, const cns_elt *credential)
+{
+    const cns_group *group = cns_election_group(election);
+    cns_scalar r;
+    cns_elt xi, t;
+    cns_fs fs;
+    cns_err err = embed(group, &xi, values, q->n_answers);
+
+    if (err == CNS_OK) {
+        cns_scalar_random(group, &r);
+        cns_group_pow_g(group, &a->choices[0].alpha, &r);
+        cns_elt_pow(group, &t, cns_election_public_key(election), &r);
+        cns_elt_mul(group, &a->choices[0].beta, &t, &xi);
+        cns_ballot_fs_raweg(&fs, election, credential, &a->choices[0]);
+        cns_schnorr_prove(group, &a->raweg, &r, &fs);
+    }
+    sodium_memzero(&r, sizeof r);
+    sodium_memzero(&xi, sizeof xi);
+    sodium_memzero(&t, sizeof t);
+    return err;
+}
+
 /* Sign: hash the unsigned ballot, prove knowledge of the credential secret. */
 static cns_err sign(cns_ballot *b, const cns_election *election, const cns_scalar *secret)
 {
@@ -154,12 +210,20 @@ cns_err cns_ballot_make_nonces(char **json, size_t *len, const cns_election *ele
     cns_group_pow_g(group, &b->credential, credential_secret);
     for (size_t i = 0; i < b->n_answers; i++) {
         const cns_question *q = cns_election_question(election, i);
-        encrypt_answer(election, &b->answers[i], n, choices->values + at, &b->credential,
-                       keep != NULL ? keep + at : NULL, &p);
-        prove_answer(election, q, &b->answers[i], n, choices->values + at, &b->credential,
-                     branches);
+        if (q->kind == CNS_QUESTION_NONHOMOMORPHIC) {
+            err = encrypt_nh(election, q, &b->answers[i], choices->values + at, &b->credential);
+            if (err != CNS_OK) {
+                err = cns_diag_set(diag, err, "question %zu: the answer has no embedding", i + 1);
+                goto done;
+            }
+        } else {
+            encrypt_answer(election, &b->answers[i], n, choices->values + at, &b->credential,
+                           keep != NULL ? keep + at : NULL, &p);
+            prove_answer(election, q, &b->answers[i], n, choices->values + at, &b->credential,
+                         branches);
+        }
         step(&p);
-        at += b->answers[i].width;
+        at += cns_question_values(q);
     }
     err = sign(b, election, credential_secret);
     if (err != CNS_OK)

@@ -7,9 +7,26 @@
 #include "consulta/limits.h"
 #include "record/json.h"
 
+/* answer_nh = {"choices":ciphertext,"proof":proof} (spec 2.0 §4.11.2). */
+static cns_err parse_nh_answer(const cns_group *group, cns_answer *a, const json_t *v, size_t q,
+                               cns_diag *diag)
+{
+    static const char *const keys[] = {"choices", "proof"};
+    char what[96];
+    snprintf(what, sizeof what, "question %zu", q + 1);
+    cns_err err = cns_jr_fields(v, keys, 2, what, diag);
+    if (err == CNS_OK)
+        err = cns_jr_ciphertext(group, json_object_get(v, "choices"), &a->choices[0], what, diag);
+    if (err == CNS_OK)
+        err = cns_jr_proof(group, json_object_get(v, "proof"), &a->raweg, what, diag);
+    return err;
+}
+
 static cns_err parse_answer(const cns_group *group, cns_answer *a, const json_t *v, size_t q,
                             cns_diag *diag)
 {
+    if (a->nh)
+        return parse_nh_answer(group, a, v, q, diag);
     static const char *const keys[] = {"choices", "individual_proofs", "overall_proof",
                                        "?blank_proof"};
     char what[96];

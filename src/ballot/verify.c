@@ -74,6 +74,19 @@ static cns_err verify_overall(const cns_election *election, const cns_ballot *b,
     return err;
 }
 
+/* A non-homomorphic answer: A = g^response·α^challenge, challenge = H("raweg|S0|y,α,β|" A). */
+static cns_err verify_raweg(const cns_election *election, const cns_ballot *b, const cns_answer *a,
+                            size_t q, cns_diag *diag)
+{
+    cns_fs fs;
+    cns_ballot_fs_raweg(&fs, election, &b->credential, &a->choices[0]);
+    cns_err err =
+        cns_schnorr_verify(cns_election_group(election), &a->raweg, &a->choices[0].alpha, &fs);
+    if (err == CNS_ERR_VERIFY)
+        return cns_diag_set(diag, err, "question %zu: proof does not verify", q + 1);
+    return err;
+}
+
 /*
  * The checks of one ballot are independent tasks: the signature, each 0/1
  * proof, the overall (and blank) proofs of each question. They run on the
@@ -101,6 +114,8 @@ static void run_task(void *ctx, size_t i)
         t->err = verify_signature(t->election, b, &t->diag);
     } else if (t->j != SIZE_MAX) {
         t->err = verify_individual(t->election, b, &b->answers[t->q], t->q, t->j, &t->diag);
+    } else if (b->answers[t->q].nh) {
+        t->err = verify_raweg(t->election, b, &b->answers[t->q], t->q, &t->diag);
     } else if (b->answers[t->q].lists != NULL) {
         t->err = cns_lists_verify(t->election, &b->credential, &b->answers[t->q], t->q, &t->diag);
     } else {
@@ -135,7 +150,7 @@ static cns_err verify_tasks(const cns_election *election, const cns_ballot *b, b
     if (sig)
         tasks[k++] = (task){.election = election, .ballot = b, .is_sig = true};
     for (size_t q = 0; proofs && q < b->n_answers; q++) {
-        for (size_t j = 0; j < b->answers[q].width; j++)
+        for (size_t j = 0; j < b->answers[q].width && !b->answers[q].nh; j++)
             tasks[k++] = (task){.election = election, .ballot = b, .q = q, .j = j};
         tasks[k++] = (task){.election = election, .ballot = b, .q = q, .j = SIZE_MAX};
     }

@@ -340,6 +340,58 @@ static cns_err owner_of(uint64_t *owner, const char *json, size_t len, const cha
                         "partial decryption>\"}");
 }
 
+cns_err cns_board_add_shuffle(cns_board *b, const char *json, size_t len, uint64_t owner,
+                              cns_diag *diag)
+{
+    char hex[CNS_HASH_HEX_BYTES], *next = NULL;
+    size_t next_len = 0;
+    cns_buf owned;
+    cns_buf_init(&owned, 1024);
+    cns_err err = writable(b, diag);
+    if (err == CNS_OK)
+        err = cns_board_check_shuffle(b, owner, json, len, &next, &next_len, diag);
+    if (err == CNS_OK)
+        err = add_data(b, json, len, hex, diag);
+    if (err == CNS_OK) {
+        write_owned(&owned, owner, hex);
+        err = add_wrapped_event(b, &owned, CNS_EVENT_SHUFFLE, diag);
+    }
+    if (err == CNS_OK) {
+        cns_board_keep_shuffle(b, next, next_len);
+        next = NULL;
+    }
+    free(next);
+    cns_buf_free(&owned);
+    return err;
+}
+
+cns_err cns_board_end_shuffles(cns_board *b, cns_diag *diag)
+{
+    cns_err err = writable(b, diag);
+    if (err == CNS_OK)
+        err = cns_board_check_end_shuffles(b, diag);
+    if (err == CNS_OK)
+        err = cns_archive_writer_add_event(b->writer, CNS_EVENT_END_SHUFFLES, NULL, NULL, diag);
+    if (err == CNS_OK)
+        b->shuffles_ended = true;
+    return err;
+}
+
+cns_err cns_board_shuffle_input(const cns_board *b, char **json, size_t *len, cns_diag *diag)
+{
+    *json = NULL;
+    if (b->mix_cts == NULL || b->shuffles_ended)
+        return cns_diag_set(diag, CNS_ERR_STATE,
+                            "no shuffle to make: the election has no non-homomorphic question, "
+                            "its tally is not published yet, or the shuffles are over");
+    *json = malloc(b->mix_len + 1);
+    if (*json == NULL)
+        return CNS_ERR_NOMEM;
+    memcpy(*json, b->mix_cts, b->mix_len + 1);
+    *len = b->mix_len;
+    return CNS_OK;
+}
+
 cns_err cns_board_add_partial(cns_board *b, const char *json, size_t len, const char *given,
                               size_t given_len, uint64_t owner, uint64_t *owner_out, cns_diag *diag)
 {
@@ -353,6 +405,8 @@ cns_err cns_board_add_partial(cns_board *b, const char *json, size_t len, const 
         err = cns_diag_set(diag, CNS_ERR_STATE,
                            "partial decryptions come after the tally and "
                            "before the result");
+    if (err == CNS_OK)
+        err = cns_board_check_decryption(b, diag);
     if (err == CNS_OK && given != NULL)
         err = owner_of(&owner, json, len, given, given_len, diag);
     if (err == CNS_OK)
@@ -395,7 +449,9 @@ cns_err cns_board_decrypt(const cns_board *b, const cns_scalar *x, char **json, 
     if (owner == 0)
         return cns_diag_set(diag, CNS_ERR_NOTFOUND,
                             "this key is not the key of any of the election's trustees");
-    cns_err err = cns_partial_make(json, len, b->election, b->tally, x);
+    cns_err err = cns_board_check_decryption(b, diag);
+    if (err == CNS_OK)
+        err = cns_partial_make(json, len, b->election, b->tally, x);
     if (err != CNS_OK)
         return err;
     cns_hash_hex(hex, *json, *len);
@@ -420,6 +476,8 @@ cns_err cns_board_publish_result(cns_board *b, const char *json, size_t len, cns
         err = cns_diag_set(diag, CNS_ERR_STATE,
                            b->summary.has_result ? "the result is already published"
                                                  : "the tally is not published yet");
+    if (err == CNS_OK)
+        err = cns_board_check_decryption(b, diag);
     if (err == CNS_OK)
         err = cns_board_compute_result(b, diag);
     if (err == CNS_OK && json != NULL)

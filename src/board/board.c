@@ -8,6 +8,7 @@
 
 #include "board/internal.h"
 #include "consulta/limits.h"
+#include "consulta/mixnet.h"
 #include "record/json.h"
 
 void cns_board_elt_key(unsigned char key[CNS_KEY_BYTES], const cns_group *group, const cns_elt *e)
@@ -97,6 +98,16 @@ static cns_err on_setup(cns_board *b, const pending_data *d, cns_diag *diag)
     return err;
 }
 
+/* Whether the election has a non-homomorphic question. */
+bool cns_board_has_nh(const cns_election *e)
+{
+    for (size_t q = 0; q < cns_election_question_count(e); q++) {
+        if (cns_election_question(e, q)->kind == CNS_QUESTION_NONHOMOMORPHIC)
+            return true;
+    }
+    return false;
+}
+
 static cns_err on_encrypted_tally(cns_board *b, const pending_data *d, cns_diag *diag)
 {
     static const char *const keys[] = {"num_tallied", "total_weight", "encrypted_tally"};
@@ -116,12 +127,119 @@ static cns_err on_encrypted_tally(cns_board *b, const pending_data *d, cns_diag 
     json_decref(root);
     if (err == CNS_OK)
         err = cns_board_check_tally(b, tally->bytes, tally->len, (uint64_t)num, weight, diag);
+    if (err == CNS_OK && cns_board_has_nh(b->election)) /* the first shuffle's input */
+        err = cns_tally_write_nh(b->tally, &b->mix_cts, &b->mix_len);
     b->summary.tallied = err == CNS_OK;
     return err;
 }
 
+cns_err cns_board_check_shuffle(const cns_board *b, uint64_t owner, const char *shuffle, size_t len,
+                                char **next, size_t *next_len, cns_diag *diag)
+{
+    size_t elen, n = cns_trustees_count(b->trustees);
+    const char *election = cns_election_bytes(b->election, &elen);
+
+    *next = NULL;
+    if (!cns_board_has_nh(b->election))
+        return cns_diag_set(diag, CNS_ERR_INVALID,
+                            "a shuffle, but the election has no non-homomorphic question");
+    if (!b->summary.tallied || b->mix_cts == NULL)
+        return cns_diag_set(diag, CNS_ERR_STATE, "a shuffle before the encrypted tally");
+    if (b->shuffles_ended)
+        return cns_diag_set(diag, CNS_ERR_STATE, "a shuffle after EndShuffles");
+    if (owner == 0 || owner > n)
+        return cns_diag_set(diag, CNS_ERR_INVALID,
+                            "shuffle by %llu, who is not one of the %zu trustees",
+                            (unsigned long long)owner, n);
+    if (owner != b->n_shuffles + 1)
+        return cns_diag_set(diag, CNS_ERR_INVALID,
+                            "shuffle by trustee %llu, but trustee %llu shuffles next (each "
+                            "trustee shuffles once, in turn)",
+                            (unsigned long long)owner, (unsigned long long)(b->n_shuffles + 1));
+    cns_err err = cns_mixnet_verify(election, elen, b->mix_cts, b->mix_len, shuffle, len, next,
+                                    next_len, diag);
+    if (err != CNS_OK)
+        return cns_diag_prefix(diag, err, "shuffle by trustee %llu: ", (unsigned long long)owner);
+    return CNS_OK;
+}
+
+void cns_board_keep_shuffle(cns_board *b, char *next, size_t next_len)
+{
+    free(b->mix_cts);
+    b->mix_cts = next;
+    b->mix_len = next_len;
+    b->n_shuffles++;
+}
+
+/* A trustee's Shuffle event (cns_board_check_shuffle's rules). */
+static cns_err on_shuffle(cns_board *b, const pending_data *d, cns_diag *diag)
+{
+    static const char *const keys[] = {"owner", "payload"};
+    const char *what = "owned shuffle";
+    const pending_data *payload = NULL;
+    json_t *root = NULL;
+    long long owner = 0;
+    char *next = NULL;
+    size_t next_len = 0;
+
+    cns_err err = wrapper(&root, d, keys, 2, what, diag);
+    if (err == CNS_OK)
+        err = cns_jr_int(root, "owner", 1, CNS_MAX_TRUSTEES, &owner, what, diag);
+    if (err == CNS_OK)
+        err = named(b, root, "payload", what, &payload, diag);
+    json_decref(root);
+    if (err == CNS_OK)
+        err = cns_board_check_shuffle(b, (uint64_t)owner, payload->bytes, payload->len, &next,
+                                      &next_len, diag);
+    if (err == CNS_OK)
+        cns_board_keep_shuffle(b, next, next_len);
+    return err;
+}
+
+cns_err cns_board_check_end_shuffles(const cns_board *b, cns_diag *diag)
+{
+    size_t n = cns_trustees_count(b->trustees);
+    if (!cns_board_has_nh(b->election))
+        return cns_diag_set(diag, CNS_ERR_INVALID,
+                            "EndShuffles, but the election has no non-homomorphic question");
+    if (!b->summary.tallied || b->shuffles_ended)
+        return cns_diag_set(diag, CNS_ERR_STATE, "EndShuffles out of place");
+    if (b->n_shuffles != n)
+        return cns_diag_set(diag, CNS_ERR_INVALID,
+                            "EndShuffles after %llu shuffles: each of the %zu trustees shuffles "
+                            "(trustee %llu's is missing)",
+                            (unsigned long long)b->n_shuffles, n,
+                            (unsigned long long)(b->n_shuffles + 1));
+    return CNS_OK;
+}
+
+static cns_err on_end_shuffles(cns_board *b, cns_diag *diag)
+{
+    cns_err err = cns_board_check_end_shuffles(b, diag);
+    if (err == CNS_OK)
+        b->shuffles_ended = true;
+    return err;
+}
+
+cns_err cns_board_check_decryption(const cns_board *b, cns_diag *diag)
+{
+    if (cns_board_has_nh(b->election) && !b->shuffles_ended)
+        return cns_diag_set(diag, CNS_ERR_STATE,
+                            "a partial decryption before the shuffles are over (%llu of %zu "
+                            "trustees have shuffled, no EndShuffles)",
+                            (unsigned long long)b->n_shuffles, cns_trustees_count(b->trustees));
+    if (cns_board_has_nh(b->election))
+        return cns_diag_set(diag, CNS_ERR_INVALID,
+                            "the decryption of shuffled ciphertexts is not followed on the board "
+                            "yet (the shuffles are verified)");
+    return CNS_OK;
+}
+
 static cns_err on_partial_decryption(cns_board *b, const pending_data *d, cns_diag *diag)
 {
+    cns_err check = cns_board_check_decryption(b, diag);
+    if (check != CNS_OK)
+        return check;
     static const char *const keys[] = {"owner", "payload"};
     const char *what = "owned partial decryption";
     const pending_data *payload;
@@ -173,9 +291,9 @@ static cns_err on_event(cns_board *b, const cns_archive_entry *entry, cns_diag *
     case CNS_EVENT_RESULT:
         return on_result(b, d, diag);
     case CNS_EVENT_SHUFFLE:
+        return on_shuffle(b, d, diag);
     case CNS_EVENT_END_SHUFFLES:
-        return cns_diag_set(diag, CNS_ERR_INVALID,
-                            "shuffles (non-homomorphic questions) are not supported");
+        return on_end_shuffles(b, diag);
     default:
         return cns_diag_set(diag, CNS_ERR_INTERNAL, "unknown event type");
     }
@@ -410,6 +528,7 @@ void cns_board_free(cns_board *b)
     cns_map_free(&b->superseded);
     cns_map_free(&b->revotes);
     cns_tally_free(b->tally);
+    free(b->mix_cts);
     for (size_t i = 0; i < b->n_partials; i++)
         cns_partial_free(b->partials[i].partial);
     free(b->partials);

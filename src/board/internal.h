@@ -39,6 +39,11 @@ struct cns_board {
     board_partial *partials;
     size_t n_partials;
     cns_result result;
+    /* the mixnet: the next shuffle's input (nh_ciphertexts JSON), shuffles so far, EndShuffles */
+    char *mix_cts;
+    size_t mix_len;
+    uint64_t n_shuffles;
+    bool shuffles_ended;
     cns_board_summary summary;
     pending_data *pending; /* data entries since the last event (while reading) */
     size_t n_pending, cap_pending;
@@ -67,6 +72,32 @@ const pending_data *cns_board_pending(const cns_board *b, const unsigned char *h
 
 /* The map key of a group element (a fingerprint of its canonical encoding). */
 void cns_board_elt_key(unsigned char key[CNS_KEY_BYTES], const cns_group *group, const cns_elt *e);
+
+/* Whether the election has a non-homomorphic question (its ballots go through the mixnet). */
+bool cns_board_has_nh(const cns_election *e);
+
+/*
+ * Whether the board follows a decryption now: with a non-homomorphic
+ * question, not before EndShuffles (CNS_ERR_STATE), and not after it either
+ * (CNS_ERR_INVALID: the decryption of shuffled ciphertexts is not followed yet).
+ */
+CNS_NODISCARD cns_err cns_board_check_decryption(const cns_board *b, cns_diag *diag);
+
+/*
+ * A trustee's shuffle (ATTACKS.md #16, #17): only after the encrypted tally
+ * and before EndShuffles, by the trustees each in turn (1, 2, …, none
+ * skipped), its proofs verified against exactly the previous output.
+ * Changes nothing; OUT: *next (malloc'd), the next shuffle's input.
+ */
+CNS_NODISCARD cns_err cns_board_check_shuffle(const cns_board *b, uint64_t owner,
+                                              const char *shuffle, size_t len, char **next,
+                                              size_t *next_len, cns_diag *diag);
+
+/* Count a checked shuffle; takes next. */
+void cns_board_keep_shuffle(cns_board *b, char *next, size_t next_len);
+
+/* EndShuffles: each trustee has shuffled. Changes nothing. */
+CNS_NODISCARD cns_err cns_board_check_end_shuffles(const cns_board *b, cns_diag *diag);
 
 /* ---- batch.c: ballots read from a record, verified on all cores, applied in order ---- */
 

@@ -34,20 +34,21 @@ static cns_err load_credentials(cns_board *b, const char *bytes, size_t len, cns
 }
 
 /*
- * The election, trustees and credentials are verified; a non-homomorphic
- * question stops here: its ballots are decrypted one by one after every
- * trustee has shuffled and re-encrypted them, and the shuffle proofs are
- * not verified yet (the mixnet, issue 13 items 4-5).
+ * The election, trustees and credentials are verified; the board follows a
+ * non-homomorphic question's ballots and shuffles in RFC-3526-2048 only,
+ * the group whose embedding consulta implements (spec 2.0 §4.11.2).
  */
-static cns_err refuse_nonhomomorphic(const cns_election *e, cns_diag *diag)
+static cns_err refuse_nh_group(const cns_election *e, cns_diag *diag)
 {
+    const char *name = cns_group_name(cns_election_group(e));
     for (size_t q = 0; q < cns_election_question_count(e); q++) {
-        if (cns_election_question(e, q)->kind == CNS_QUESTION_NONHOMOMORPHIC)
+        if (cns_election_question(e, q)->kind == CNS_QUESTION_NONHOMOMORPHIC &&
+            strcmp(name, "RFC-3526-2048") != 0)
             return cns_diag_set(diag, CNS_ERR_INVALID,
-                                "question %zu: non-homomorphic (counted after the trustees' "
-                                "shuffles): the election, trustees and credentials verify, but "
-                                "shuffle proofs are not verified yet (mixnet)",
-                                q + 1);
+                                "question %zu: non-homomorphic in %s: the election, trustees and "
+                                "credentials verify, but consulta follows the mixnet in "
+                                "RFC-3526-2048 only (no %s embedding of non-homomorphic answers)",
+                                q + 1, name, name);
     }
     return CNS_OK;
 }
@@ -69,7 +70,7 @@ cns_err cns_board_setup(cns_board *b, const char *election, size_t election_len,
                             "election: public_key is not the product of the trustees' keys");
     err = load_credentials(b, credentials, credentials_len, diag);
     if (err == CNS_OK)
-        err = refuse_nonhomomorphic(b->election, diag);
+        err = refuse_nh_group(b->election, diag);
     if (err == CNS_OK)
         err = cns_tally_new(&b->tally, b->election);
     return err;

@@ -230,10 +230,32 @@ static cns_err parse_generic(cns_question *q, const json_t *v, const char *what,
                                 CNS_MAX_ANSWERS);
         q->answers = calloc(n, sizeof *q->answers);
         err = q->answers == NULL ? CNS_ERR_NOMEM : take_answers(q, answers, what, diag);
+        q->max = (int)q->n_answers; /* any vector of the n_answers values; min = 0 */
     }
     if (err == CNS_OK)
         err = take_extra(q, json_object_get(v, "extra"), what, diag);
     return err;
+}
+
+/* Non-homomorphic questions only where the group has Belenios' embedding (spec 2.0 §4.11.2). */
+static cns_err check_nh_group(const cns_question *qs, size_t n, const cns_group *group,
+                              cns_diag *diag)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (qs[i].kind != CNS_QUESTION_NONHOMOMORPHIC)
+            continue;
+        if (qs[i].n_answers > 254) /* 8 bits each and 8 of padding below p */
+            return cns_diag_set(diag, CNS_ERR_LIMIT,
+                                "question %zu: %zu answers, at most 254 in a non-homomorphic "
+                                "question",
+                                i + 1, qs[i].n_answers);
+        if (strcmp(cns_group_name(group), "RFC-3526-2048") != 0)
+            return cns_diag_set(diag, CNS_ERR_INVALID,
+                                "question %zu: non-homomorphic questions need the RFC-3526-2048 "
+                                "group (this election's is %s)",
+                                i + 1, cns_group_name(group));
+    }
+    return CNS_OK;
 }
 
 /* Parse one question object into q (q zeroed by the caller). */
@@ -567,6 +589,9 @@ static cns_err parse_fields(cns_election *e, const json_t *root, cns_diag *diag)
     if (err == CNS_OK)
         err = parse_questions(&e->questions, &e->n_questions, json_object_get(root, "questions"),
                               diag);
+    /* in another group, such an election is read but the board refuses it (board/setup.c) */
+    if (err == CNS_OK && strcmp(cns_group_name(e->group), "RFC-3526-2048") == 0)
+        err = check_nh_group(e->questions, e->n_questions, e->group, diag);
     return err;
 }
 
@@ -679,6 +704,8 @@ cns_err cns_election_make(char **json, size_t *len, const char *template_json, s
     if (err == CNS_OK)
         err =
             parse_questions(&e.questions, &e.n_questions, json_object_get(root, "questions"), diag);
+    if (err == CNS_OK)
+        err = check_nh_group(e.questions, e.n_questions, group, diag);
     if (err == CNS_OK)
         err = take_counting(&e, json_object_get(root, "counting"), at);
     if (err == CNS_OK)

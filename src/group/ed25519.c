@@ -14,6 +14,7 @@
  * on the curve, in the subgroup of order ℓ).
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -141,6 +142,31 @@ static bool eq(const cns_elt *a, const cns_elt *b)
     return cns_curve_eq(a, b, ge25519_p3_tobytes);
 }
 
+/*
+ * Spec 2.1 §6 (GetGenerator for Ed25519): from z = int_be(SHA256("ggen|i"))
+ * >> 2 upwards, the first z that decompresses (sign bit 0) to a curve point,
+ * times the cofactor 8. Public values.
+ */
+static void indep_generator(cns_elt *out, long i)
+{
+    unsigned char digest[crypto_hash_sha256_BYTES], le[CURVE_BYTES];
+    char text[32];
+    int len = snprintf(text, sizeof text, "ggen|%ld", i);
+    ge25519_p3 p;
+    cns_scalar eight = {{8}};
+    cns_elt pt;
+
+    crypto_hash_sha256(digest, (const unsigned char *)text, (size_t)len);
+    for (int k = 0; k < CURVE_BYTES; k++) /* big-endian digest, shifted right by 2, little-endian */
+        le[k] = (unsigned char)((digest[31 - k] >> 2) | (k < 31 ? digest[30 - k] << 6 : 0));
+    while (ge25519_frombytes(&p, le) != 0) {
+        for (int k = 0; k < CURVE_BYTES && ++le[k] == 0; k++) /* z + 1; z < 2^254 never wraps */
+            ;
+    }
+    cns_curve_set(&pt, &p, NULL);
+    cns_curve_pow_public(out, &pt, &eight);
+}
+
 const cns_group cns_group_ed25519 = {
     .name = "Ed25519",
     .elt_bytes = CURVE_BYTES,
@@ -170,4 +196,5 @@ const cns_group cns_group_ed25519 = {
     .scalar_neg = cns_sc25519_neg,
     .scalar_inv = cns_sc25519_inv,
     .scalar_random = cns_sc25519_random,
+    .indep_generator = indep_generator,
 };

@@ -20,6 +20,9 @@
 /* The includer includes <string.h>, <gmp.h>, <sodium.h>, group/internal.h and group/text.h first.
  */
 
+#include <stdio.h>  /* snprintf, for indep_generator */
+#include <stdlib.h> /* malloc, for multi_pow */
+
 #define SCRATCH_LIMBS 1024
 
 _Static_assert(GMP_NUMB_BITS == 64 && GMP_NAIL_BITS == 0, "64-bit GMP limbs without nails");
@@ -293,19 +296,7 @@ static void pow_g(cns_elt *out, const cns_scalar *k)
     pow_(out, &g, k);
 }
 
-/* Simple product of powers; a later change brings Straus/Pippenger. */
-static cns_err multi_pow(cns_elt *out, const cns_elt *bases, const cns_scalar *exps, size_t n)
-{
-    cns_elt acc, t;
-
-    identity(&acc);
-    for (size_t i = 0; i < n; i++) {
-        pow_public(&t, &bases[i], &exps[i]);
-        mul(&acc, &acc, &t);
-    }
-    *out = acc;
-    return CNS_OK;
-}
+static cns_err multi_pow(cns_elt *out, const cns_elt *bases, const cns_scalar *exps, size_t n);
 
 /* ---- fixed bases: powers j·16^i of the base, j < 16, for each 4-bit digit i ---- */
 
@@ -322,6 +313,100 @@ static void mulmod_public(mp_limb_t r[N], const mp_limb_t a[N], const mp_limb_t 
 
     mpn_mul_n(prod, a, b, N);
     mpn_tdiv_qr(quot, r, 0, prod, 2 * N, P, N);
+}
+
+/* ---- multi-exponentiation: Pippenger's buckets, public exponents ---- */
+
+/* Bits c..c+w-1 of k (w ≤ 16), for c < EXP_BITS. */
+static unsigned window_digit(const cns_scalar *k, size_t c, unsigned w)
+{
+    unsigned v = 0;
+    for (unsigned b = 0; b < w && c + b < EXP_BITS; b++)
+        v |= (unsigned)((k->le[(c + b) / 8] >> ((c + b) % 8)) & 1) << b;
+    return v;
+}
+
+/* The window width minimising (EXP_BITS/w)·(n + 2^w) multiplications. */
+static unsigned window_width(size_t n)
+{
+    unsigned best = 1;
+    double best_cost = 0;
+    for (unsigned w = 1; w <= 14; w++) {
+        double cost = ((double)EXP_BITS / w + 1) * ((double)n + (double)(2u << w));
+        if (w == 1 || cost < best_cost)
+            best = w, best_cost = cost;
+    }
+    return best;
+}
+
+/* acc = acc·x, where an unset acc (*set false) takes x. */
+static void mul_into(mp_limb_t acc[N], bool *set, const mp_limb_t x[N])
+{
+    if (*set)
+        mulmod_public(acc, acc, x);
+    else
+        memcpy(acc, x, N * sizeof(mp_limb_t)), *set = true;
+}
+
+/*
+ * Π bases[i]^exps[i] by Pippenger's bucket method: for each w-bit window
+ * from the top, every base goes into the bucket of its digit, and the
+ * buckets are summed with running products (Σ d·B_d in 2^(w+1) products).
+ */
+static cns_err multi_pow(cns_elt *out, const cns_elt *bases, const cns_scalar *exps, size_t n)
+{
+    unsigned w = window_width(n);
+    size_t nb = (size_t)1 << w, windows = (EXP_BITS + w - 1) / w;
+    mp_limb_t(*bucket)[N] = NULL, acc[N], run[N], total[N], x[N];
+    bool *filled = NULL, acc_set = false;
+
+    if (n < 4) { /* plain powers */
+        cns_elt t, r;
+        identity(&r);
+        for (size_t i = 0; i < n; i++) {
+            pow_public(&t, &bases[i], &exps[i]);
+            load(acc, &r), load(x, &t);
+            mulmod_public(acc, acc, x);
+            store(&r, acc);
+        }
+        *out = r;
+        return CNS_OK;
+    }
+    bucket = malloc(nb * sizeof *bucket);
+    filled = malloc(nb * sizeof *filled);
+    if (bucket == NULL || filled == NULL) {
+        free(bucket);
+        free(filled);
+        return CNS_ERR_NOMEM;
+    }
+    for (size_t win = windows; win-- > 0;) {
+        bool run_set = false, total_set = false;
+        for (unsigned b = 0; b < w && acc_set; b++)
+            mulmod_public(acc, acc, acc);
+        memset(filled, 0, nb * sizeof *filled);
+        for (size_t i = 0; i < n; i++) {
+            unsigned d = window_digit(&exps[i], win * w, w);
+            if (d != 0) {
+                load(x, &bases[i]);
+                mul_into(bucket[d], &filled[d], x);
+            }
+        }
+        for (size_t d = nb - 1; d > 0; d--) {
+            if (filled[d])
+                mul_into(run, &run_set, bucket[d]);
+            if (run_set)
+                mul_into(total, &total_set, run);
+        }
+        if (total_set)
+            mul_into(acc, &acc_set, total);
+    }
+    free(bucket);
+    free(filled);
+    if (!acc_set)
+        identity(out);
+    else
+        store(out, acc);
+    return CNS_OK;
 }
 
 static void base_build(void *table, const cns_elt *a)
@@ -530,6 +615,26 @@ static void scalar_random(cns_scalar *out)
     sodium_memzero(buf, sizeof buf);
 }
 
+/* Spec 2.0 §6, table 8: int_be(SHA256("ggen|i"))^((p−1)/q) mod p; public values. */
+static void indep_generator(cns_elt *out, long i)
+{
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    char text[32];
+    mpz_t x, cofactor, pm1, pz, qz;
+    mp_limb_t h[N];
+    int len = snprintf(text, sizeof text, "ggen|%ld", i);
+
+    crypto_hash_sha256(digest, (const unsigned char *)text, (size_t)len);
+    mpz_inits(x, cofactor, pm1, NULL);
+    mpz_import(x, sizeof digest, 1, 1, 1, 0, digest);
+    mpz_sub_ui(pm1, mpz_roinit_n(pz, P, N), 1);
+    mpz_divexact(cofactor, pm1, mpz_roinit_n(qz, Q, QN));
+    mpz_powm(x, x, cofactor, pz);
+    from_mpz(h, x);
+    store(out, h);
+    mpz_clears(x, cofactor, pm1, NULL);
+}
+
 const cns_group FF_GROUP = {
     .name = FF_NAME,
     .elt_bytes = N * 8,
@@ -559,4 +664,5 @@ const cns_group FF_GROUP = {
     .scalar_neg = scalar_neg,
     .scalar_inv = scalar_inv,
     .scalar_random = scalar_random,
+    .indep_generator = indep_generator,
 };

@@ -100,6 +100,18 @@ cns_err cns_elt_multi_pow(const cns_group *group, cns_elt *out, const cns_elt *b
     return group->multi_pow(out, bases, exps, n);
 }
 
+cns_err cns_group_indep_generator(const cns_group *group, cns_elt *out, long i)
+{
+    cns_elt one, g;
+
+    group->indep_generator(out, i);
+    cns_group_identity(group, &one);
+    cns_group_generator(group, &g);
+    if (group->eq(out, &one) || group->eq(out, &g))
+        return CNS_ERR_INVALID;
+    return CNS_OK;
+}
+
 bool cns_elt_eq(const cns_group *group, const cns_elt *a, const cns_elt *b)
 {
     return group->eq(a, b);

@@ -44,6 +44,9 @@ struct cns_group {
     void (*scalar_neg)(cns_scalar *out, const cns_scalar *a);
     cns_err (*scalar_inv)(cns_scalar *out, const cns_scalar *a);
     void (*scalar_random)(cns_scalar *out);
+
+    /* the shuffle proofs' independent generator number i (consulta/group.h) */
+    void (*indep_generator)(cns_elt *out, long i);
 };
 
 extern const cns_group cns_group_ff2048;

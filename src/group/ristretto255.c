@@ -9,6 +9,7 @@
  * other groups).
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -81,6 +82,23 @@ static bool eq(const cns_elt *a, const cns_elt *b)
     return cns_curve_eq(a, b, ristretto255_p3_tobytes);
 }
 
+/*
+ * consulta's own (docs/mixnet.md): the RFC 9496 hash-to-group (libsodium's
+ * crypto_core_ristretto255_from_hash) of SHA-512("consulta-ristretto255-ggen|i").
+ */
+static void indep_generator(cns_elt *out, long i)
+{
+    unsigned char digest[crypto_hash_sha512_BYTES], enc[CURVE_BYTES];
+    char text[48];
+    int len = snprintf(text, sizeof text, "consulta-ristretto255-ggen|%ld", i);
+    cns_err err;
+
+    crypto_hash_sha512(digest, (const unsigned char *)text, (size_t)len);
+    crypto_core_ristretto255_from_hash(enc, digest);
+    err = decode(out, enc, CURVE_BYTES);
+    (void)err; /* libsodium's output is a canonical encoding */
+}
+
 const cns_group cns_group_ristretto255 = {
     .name = "ristretto255",
     .elt_bytes = CURVE_BYTES,
@@ -110,4 +128,5 @@ const cns_group cns_group_ristretto255 = {
     .scalar_neg = cns_sc25519_neg,
     .scalar_inv = cns_sc25519_inv,
     .scalar_random = cns_sc25519_random,
+    .indep_generator = indep_generator,
 };

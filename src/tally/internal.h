@@ -3,6 +3,7 @@
 #define CONSULTA_TALLY_INTERNAL_H
 
 #include <jansson.h>
+#include <stdbool.h>
 
 #include "consulta/tally.h"
 #include "core/buf.h"
@@ -22,6 +23,12 @@ typedef struct cns_shape {
 
 CNS_NODISCARD cns_err cns_shape_of(cns_shape *shape, const cns_election *election);
 void cns_shape_free(cns_shape *shape);
+
+/* A non-homomorphic question's column: one ciphertext per counted ballot. */
+typedef struct cns_nh_col {
+    cns_ciphertext *cts;
+    size_t n, cap;
+} cns_nh_col;
 
 /* OUT: a copy of the list starts of question q (NULL when its row is flat). */
 CNS_NODISCARD cns_err cns_starts_of(unsigned char **out, const cns_question *q);
@@ -44,7 +51,9 @@ json_t *cns_row_flat(const json_t *row, const unsigned char *starts, size_t widt
 struct cns_tally {
     const cns_group *group;
     cns_shape shape;
-    cns_ciphertext *cells; /* shape.total, row after row */
+    cns_ciphertext *cells; /* shape.total, row after row (a non-homomorphic row: unused) */
+    cns_nh_col *nh;        /* shape.n_questions; used for non-homomorphic questions */
+    bool *is_nh;           /* shape.n_questions */
     uint64_t num_tallied;
     uint64_t total_weight;
 };
