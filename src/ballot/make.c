@@ -2,7 +2,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gmp.h>
 #include <sodium.h>
 
 #include "ballot/internal.h"
@@ -107,25 +106,24 @@ static void prove_answer(const cns_election *election, const cns_question *q, cn
  */
 static cns_err embed(const cns_group *group, cns_elt *out, const unsigned char *values, size_t n)
 {
-    mpz_t x;
-    char *text;
+    unsigned char be[CNS_SCALAR_BYTES];
+    char text[CNS_SCALAR_TEXT_MAX];
+    cns_scalar x;
     cns_err err = CNS_ERR_INVALID;
 
-    mpz_init(x);
-    for (size_t j = 0; j < n; j++) {
-        mpz_mul_2exp(x, x, 8);
-        mpz_add_ui(x, x, values[j]);
+    /* ξ's big-endian bytes are v1 … vn ε; below 2^2040 < q, so a scalar holds it unreduced */
+    if (n + 1 > sizeof be)
+        return CNS_ERR_INVALID;
+    memcpy(be, values, n);
+    for (unsigned e = 0; e < 256 && err != CNS_OK; e++) {
+        be[n] = (unsigned char)e;
+        cns_scalar_from_be(group, &x, be, n + 1);
+        size_t len = cns_scalar_to_text(group, text, sizeof text, &x);
+        err = len > 0 ? cns_elt_from_text(group, out, text, len) : CNS_ERR_INVALID;
     }
-    mpz_mul_2exp(x, x, 8);
-    for (int e = 0; e < 256 && err != CNS_OK; e++, mpz_add_ui(x, x, 1)) {
-        text = mpz_get_str(NULL, 10, x);
-        if (text == NULL)
-            break;
-        err = cns_elt_from_text(group, out, text, strlen(text));
-        sodium_memzero(text, strlen(text));
-        free(text);
-    }
-    mpz_clear(x);
+    sodium_memzero(be, sizeof be);
+    sodium_memzero(text, sizeof text);
+    sodium_memzero(&x, sizeof x);
     return err;
 }
 
