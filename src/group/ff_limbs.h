@@ -14,7 +14,8 @@
 #if GMP_NUMB_BITS == 64
 #define LIMB64(x) ((mp_limb_t)(x))
 #elif GMP_NUMB_BITS == 32
-#define LIMB64(x) ((mp_limb_t)((x)&0xffffffffu)), ((mp_limb_t)((x) >> 32))
+#define LIMB64(x)                                                                                  \
+    ((mp_limb_t)((unsigned long long)(x)&0xffffffffu)), ((mp_limb_t)((unsigned long long)(x) >> 32))
 #else
 #error "the finite-field groups need 32-bit or 64-bit GMP limbs"
 #endif
