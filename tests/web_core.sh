@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The booth's WebAssembly core (make web) under node, through its real Web
-# Worker (tests/web_core.js): for ristretto255 and Ed25519 elections made
-# with the consulta CLI, every voter's ballot is made by the wasm core, cast
-# by the native consulta, and the board verifies (consulta verify) and counts
-# the choices given (BELENIOS-2048 waits for the GMP core, make web-ff:
-# one_group BELENIOS-2048 also runs belenios-tool election verify); the wasm audit record passes consulta audit-ballot and a
+# Worker (tests/web_core.js): for ristretto255, Ed25519 and BELENIOS-2048
+# (the GMP core, consulta-core-ff) elections made with the consulta CLI,
+# every voter's ballot is made by the wasm core, cast by the native consulta,
+# and the board verifies (consulta verify, and belenios-tool election verify
+# for BELENIOS-2048) and counts the choices given; the wasm audit record passes consulta audit-ballot and a
 # tampered one fails with the exact message; mistyped credentials, bad
 # choices and wiping are checked in tests/web_core.js.
 # Writes build/web/core/timing.txt (ms per 8-ciphertext ballot, per group).
@@ -88,6 +88,7 @@ one_group() {
 setup "$T/other" ristretto255
 one_group ristretto255
 one_group Ed25519
+one_group BELENIOS-2048
 [ -w "$WEB/core" ] && cp "$T/timing.txt" "$WEB/core/timing.txt"
 sed 's/^/   ms per 8-ciphertext ballot in node: /' "$T/timing.txt"
 done_testing

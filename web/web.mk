@@ -1,10 +1,10 @@
 # make web: consulta's own C core compiled to WebAssembly for the voting booth
 # (included by the Makefile). Writes build/web/core/:
 #   consulta-core.{js,wasm}     ristretto255 and Ed25519 only, without GMP
+#   consulta-core-ff.{js,wasm}  every group, BELENIOS-2048 included (GMP, whose
+#                               limbs are 32 bits on wasm32: src/group/ff_limbs.h)
 #   worker.js                   the Web Worker the booth talks to (web/core/worker.js)
-# make web-ff adds (not yet part of make web, and failing: GMP for wasm32 has
-# 32-bit limbs, src/group/ff2048.c assumes 64-bit ones)
-#   consulta-core-ff.{js,wasm}  every group, BELENIOS-2048 included (GMP)
+# make web-core builds the curve core alone, make web-ff the finite-field one.
 # libsodium, GMP, nettle and jansson come from Debian's source packages, built
 # for wasm by scripts/wasm-deps into /var/cache/consulta/wasm (never the tree).
 # Debian's emscripten; WEB_OPT=-Oz builds for size instead of speed.
@@ -23,11 +23,12 @@ export NODE_PATH := $(if $(NODE_PATH),$(NODE_PATH):)/usr/share/nodejs
 # objects compile against a copy of the host's gmp.h, declarations only.
 WEB_SRC_ALL    := $(sort $(wildcard src/ballot/*.c src/core/*.c src/crypto/*.c src/election/*.c \
                     src/group/*.c src/count/*.c)) src/record/json.c src/record/base58.c
-WEB_SRC_COMMON := $(filter-out src/group/group.c src/group/ff2048.c src/group/rfc3526.c,$(WEB_SRC_ALL))
+WEB_SRC_FF     := src/group/ff2048.c src/group/rfc3526.c
+WEB_SRC_COMMON := $(filter-out src/group/group.c $(WEB_SRC_FF),$(WEB_SRC_ALL))
 WEB_OBJ_COMMON := $(WEB_SRC_COMMON:%.c=$(WEB_OBJ)/common/%.o) $(WEB_OBJ)/common/web/core/api.o
 WEB_OBJ_CURVE  := $(WEB_OBJ_COMMON) $(WEB_OBJ)/curve/src/group/group.o
-WEB_OBJ_FF     := $(WEB_OBJ_COMMON) $(WEB_OBJ)/ff/src/group/group.o $(WEB_OBJ)/ff/src/group/ff2048.o \
-                  $(WEB_OBJ)/ff/src/group/rfc3526.o
+WEB_OBJ_FF     := $(WEB_OBJ_COMMON) $(WEB_OBJ)/ff/src/group/group.o \
+                  $(WEB_SRC_FF:%.c=$(WEB_OBJ)/ff/%.o)
 
 WEB_EXPORTS := _malloc,_free,_cw_version,_cw_error,_cw_message,_cw_result,_cw_clear,_cw_wipe
 WEB_EXPORTS := $(WEB_EXPORTS),_cw_init,_cw_group,_cw_credential,_cw_encrypt,_cw_audit_check
@@ -37,7 +38,7 @@ WEB_LDFLAGS  = $(WEB_OPT) --no-entry -sMODULARIZE=1 -sENVIRONMENT=web,worker \
                -sEXPORTED_RUNTIME_METHODS=UTF8ToString,stringToUTF8,lengthBytesUTF8
 
 .PHONY: web web-core web-ff
-web: web-core
+web: web-core web-ff
 
 # Build the libraries first (quiet when cached), then the core with their paths.
 web-core:

@@ -1,14 +1,17 @@
 /*
  * The finite-field groups' implementation, shared by ff2048.c
- * ("BELENIOS-2048") and rfc3526.c ("RFC-3526-2048"): each defines N, QN,
- * EXP_BITS, P_DIGITS, the arrays P, G, Q (little-endian limbs), FF_NAME,
- * FF_GROUP (the vtable's name) and, when p = 2q + 1, FF_SAFE_PRIME, then
- * includes this file once. Everything below is static.
+ * ("BELENIOS-2048") and rfc3526.c ("RFC-3526-2048"): each defines P_BYTES,
+ * Q_BYTES, EXP_BITS, P_DIGITS, the arrays P, G, Q (little-endian limbs,
+ * written through group/ff_limbs.h, which gives N and QN, the sizes in
+ * limbs), FF_NAME, FF_GROUP (the vtable's name) and, when p = 2q + 1,
+ * FF_SAFE_PRIME, then includes this file once. Everything below is static
+ * and neutral in the limb size (64 bits natively, 32 on wasm32).
  *
- * An element x (1 ≤ x < p, x^q = 1) is stored as N little-endian 64-bit
- * limbs filling cns_elt.opaque; the representation is unique, so equality is
- * memcmp. Its text form is canonical decimal, its byte encoding N·8 bytes
- * big-endian. Scalars are integers mod q, QN limbs in computations.
+ * An element x (1 ≤ x < p, x^q = 1) is stored as N little-endian limbs
+ * (P_BYTES bytes) filling cns_elt.opaque; the representation is unique, so
+ * equality is memcmp. Its text form is canonical decimal, its byte encoding
+ * P_BYTES bytes big-endian. Scalars are integers mod q, QN limbs in
+ * computations.
  *
  * Everything a secret can reach (pow, pow_g, mul, the scalar operations) uses
  * GMP's mpn_sec_* functions, whose timing and memory accesses depend on the
@@ -23,12 +26,17 @@
 #include <stdio.h>  /* snprintf, for indep_generator */
 #include <stdlib.h> /* malloc, for multi_pow */
 
-#define SCRATCH_LIMBS 1024
+#define LIMB_BYTES    ((int)sizeof(mp_limb_t))
+#define SCRATCH_LIMBS (8192 / LIMB_BYTES)
+#define CHUNK_LIMBS   (32 / LIMB_BYTES) /* scalar_reduce_be's 32-byte steps */
 
-_Static_assert(GMP_NUMB_BITS == 64 && GMP_NAIL_BITS == 0, "64-bit GMP limbs without nails");
-_Static_assert(N * sizeof(mp_limb_t) == CNS_ELT_STORAGE_BYTES, "an element fills cns_elt");
-_Static_assert(QN * sizeof(mp_limb_t) <= CNS_SCALAR_BYTES, "a scalar fits cns_scalar");
-_Static_assert(EXP_BITS == QN * 64, "exponents are QN limbs");
+_Static_assert(GMP_NUMB_BITS == 8 * sizeof(mp_limb_t) && GMP_NAIL_BITS == 0,
+               "GMP limbs without nails");
+_Static_assert(N *GMP_NUMB_BITS == P_BYTES * 8 && QN * GMP_NUMB_BITS == Q_BYTES * 8,
+               "p and q fill whole limbs");
+_Static_assert(P_BYTES == CNS_ELT_STORAGE_BYTES, "an element fills cns_elt");
+_Static_assert(Q_BYTES <= CNS_SCALAR_BYTES, "a scalar fits cns_scalar");
+_Static_assert(EXP_BITS == QN * GMP_NUMB_BITS, "exponents are QN limbs");
 
 /* ---- scratch space for mpn_sec_* ------------------------------------------- */
 
@@ -168,8 +176,8 @@ static void encode(unsigned char *out, const cns_elt *a)
     mp_limb_t x[N];
 
     load(x, a);
-    for (size_t i = 0; i < N * 8; i++)
-        out[N * 8 - 1 - i] = (unsigned char)(x[i / 8] >> (8 * (i % 8)));
+    for (size_t i = 0; i < P_BYTES; i++)
+        out[P_BYTES - 1 - i] = (unsigned char)(x[i / LIMB_BYTES] >> (8 * (i % LIMB_BYTES)));
 }
 
 static cns_err decode(cns_elt *out, const unsigned char *in, size_t len)
@@ -177,10 +185,10 @@ static cns_err decode(cns_elt *out, const unsigned char *in, size_t len)
     mp_limb_t x[N] = {0};
     cns_err err;
 
-    if (len != N * 8)
+    if (len != P_BYTES)
         return CNS_ERR_DECODE;
-    for (size_t i = 0; i < N * 8; i++)
-        x[i / 8] |= (mp_limb_t)in[N * 8 - 1 - i] << (8 * (i % 8));
+    for (size_t i = 0; i < P_BYTES; i++)
+        x[i / LIMB_BYTES] |= (mp_limb_t)in[P_BYTES - 1 - i] << (8 * (i % LIMB_BYTES));
     err = check(x);
     if (err == CNS_OK)
         store(out, x);
@@ -234,17 +242,17 @@ static void scalar_load(mp_limb_t x[QN], const cns_scalar *k)
 {
     for (int i = 0; i < QN; i++) {
         x[i] = 0;
-        for (int j = 7; j >= 0; j--)
-            x[i] = x[i] << 8 | k->le[8 * i + j];
+        for (int j = LIMB_BYTES - 1; j >= 0; j--)
+            x[i] = x[i] << 8 | k->le[LIMB_BYTES * i + j];
     }
 }
 
 /* The bytes of a scalar past q's limbs are zero (consulta/group.h). */
 static void scalar_store(cns_scalar *out, const mp_limb_t x[QN])
 {
-    for (int i = 0; i < QN * 8; i++)
-        out->le[i] = (unsigned char)(x[i / 8] >> (8 * (i % 8)));
-    memset(out->le + QN * 8, 0, CNS_SCALAR_BYTES - QN * 8);
+    for (int i = 0; i < Q_BYTES; i++)
+        out->le[i] = (unsigned char)(x[i / LIMB_BYTES] >> (8 * (i % LIMB_BYTES)));
+    memset(out->le + Q_BYTES, 0, CNS_SCALAR_BYTES - Q_BYTES);
 }
 
 /*
@@ -508,17 +516,17 @@ static void order(unsigned char out[CNS_SCALAR_BYTES])
  */
 static void scalar_reduce_be(cns_scalar *out, const unsigned char *be, size_t len)
 {
-    mp_limb_t wide[QN + 4], acc[QN] = {0};
+    mp_limb_t wide[QN + CHUNK_LIMBS], acc[QN] = {0};
     size_t chunk = len % 32 != 0 ? len % 32 : 32;
     scratch s;
 
-    scratch_get(&s, mpn_sec_div_r_itch(QN + 4, QN));
+    scratch_get(&s, mpn_sec_div_r_itch(QN + CHUNK_LIMBS, QN));
     for (size_t pos = 0; pos < len; pos += chunk, chunk = 32) {
         memset(wide, 0, sizeof wide);
         for (size_t i = 0; i < chunk; i++)
-            wide[i / 8] |= (mp_limb_t)be[pos + chunk - 1 - i] << (8 * (i % 8));
-        memcpy(wide + 4, acc, sizeof acc);
-        mpn_sec_div_r(wide, QN + 4, Q, QN, s.p);
+            wide[i / LIMB_BYTES] |= (mp_limb_t)be[pos + chunk - 1 - i] << (8 * (i % LIMB_BYTES));
+        memcpy(wide + CHUNK_LIMBS, acc, sizeof acc);
+        mpn_sec_div_r(wide, QN + CHUNK_LIMBS, Q, QN, s.p);
         memcpy(acc, wide, sizeof acc);
     }
     scratch_release(&s);
@@ -608,7 +616,7 @@ static cns_err scalar_inv(cns_scalar *out, const cns_scalar *a)
 /* 256 random bits more than q has, reduced mod q: the bias is below 2^-256. */
 static void scalar_random(cns_scalar *out)
 {
-    unsigned char buf[QN * 8 + 32];
+    unsigned char buf[Q_BYTES + 32];
 
     randombytes_buf(buf, sizeof buf);
     scalar_reduce_be(out, buf, sizeof buf);
@@ -637,7 +645,7 @@ static void indep_generator(cns_elt *out, long i)
 
 const cns_group FF_GROUP = {
     .name = FF_NAME,
-    .elt_bytes = N * 8,
+    .elt_bytes = P_BYTES,
     .generator = generator,
     .identity = identity,
     .from_text = from_text,
