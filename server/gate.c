@@ -16,8 +16,7 @@ static const char not_admin[] =
 static const char not_trustee[] =
     "{\"error\":\"forbidden\",\"message\":\"only a trustee uploads a partial decryption\"}";
 
-/* The route after "/elections/UUID" (exactly this election), or NULL. */
-static const char *route(const server *srv, const char *path)
+const char *server_route(const server *srv, const char *path)
 {
     static const char prefix[] = "/elections/";
     const char *uuid = server_uuid(srv);
@@ -38,7 +37,7 @@ static bool is_admin_route(const char *r)
 int server_gate(const server *srv, const char *method, const char *path, const char *authorization,
                 size_t *body_max, const char **refusal)
 {
-    const char *r = route(srv, path);
+    const char *r = server_route(srv, path);
     *body_max = SERVER_OTHER_MAX;
     *refusal = NULL;
     if (r == NULL || strcmp(method, "POST") != 0) {

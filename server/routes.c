@@ -602,20 +602,6 @@ static void get_credential(server *srv, const char *cred, http_response *resp)
 
 /* ---- dispatch ---- */
 
-/* The route after "/elections/UUID", or NULL when the path is not under this election. */
-static const char *route_of(const server *srv, const char *path)
-{
-    static const char prefix[] = "/elections/";
-    const char *uuid = server_uuid(srv);
-    size_t n = strlen(uuid);
-    if (strncmp(path, prefix, sizeof prefix - 1) != 0)
-        return NULL;
-    path += sizeof prefix - 1;
-    if (strncmp(path, uuid, n) != 0 || (path[n] != '\0' && path[n] != '/'))
-        return NULL;
-    return path + n;
-}
-
 static void get(server *srv, const http_request *req, const char *r, http_response *resp)
 {
     if (strcmp(r, "") == 0 || strcmp(r, "/election") == 0)
@@ -665,7 +651,7 @@ void server_handle(server *srv, const http_request *req, http_response *resp)
     memset(resp, 0, sizeof *resp);
     resp->fd = -1;
     resp->content_type = "application/json";
-    const char *r = route_of(srv, req->path);
+    const char *r = server_route(srv, req->path);
     bool is_get = strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0;
     if (strcmp(req->path, "/elections") == 0 && is_get) {
         out o = {0};

@@ -23,6 +23,9 @@ typedef struct server_token {
     unsigned char hash[CNS_HASH_BYTES]; /* SHA-256 of the token */
 } server_token;
 
+/* The route after "/elections/UUID" (exactly this election), or NULL (gate.c). */
+const char *server_route(const server *srv, const char *path);
+
 /* A credential that cast `cast` ballots may cast one more (the revote limit). */
 CNS_NODISCARD cns_err server_revotes_left(const server *srv, uint64_t cast, cns_diag *diag);
 
