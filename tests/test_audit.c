@@ -14,21 +14,6 @@
 
 static const char VOTE[] = "[[0,1,0],[0,0,1,0,0]]";
 
-static cns_election *load_election(const char *dir)
-{
-    char path[256];
-    size_t len;
-    cns_election *e = NULL;
-    cns_diag diag = {{0}};
-    snprintf(path, sizeof path, "%s/election.json", dir);
-    char *bytes = read_file(path, &len, 1);
-    CHECK(bytes != NULL);
-    if (bytes != NULL)
-        CHECK_OK(cns_election_parse(&e, bytes, len, &diag));
-    free(bytes);
-    return e;
-}
-
 /* An election in ristretto255 over the reference questions, with a random key. */
 static cns_election *make_ristretto_election(void)
 {

@@ -12,21 +12,6 @@
 #include "core/hash.h"
 #include "util.h"
 
-static cns_election *load_election(const char *dir)
-{
-    char path[256];
-    size_t len;
-    cns_election *e = NULL;
-    cns_diag diag = {{0}};
-    snprintf(path, sizeof path, "%s/election.json", dir);
-    char *bytes = read_file(path, &len, 1);
-    CHECK(bytes != NULL);
-    if (bytes != NULL)
-        CHECK_OK(cns_election_parse(&e, bytes, len, &diag));
-    free(bytes);
-    return e;
-}
-
 /* Every ballot of the reference election parses and verifies. */
 static void test_reference_ballots(const char *dir)
 {

@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
+#include "consulta/election.h"
+
 /* The reference data folder: $CNS_TESTDATA, or ../shared/testdata. */
 static inline const char *testdata_dir(void)
 {
@@ -54,6 +57,22 @@ static inline char *read_file(const char *path, size_t *len, int strip_newline)
     data[n] = '\0';
     *len = n;
     return data;
+}
+
+/* The election.json of folder dir, parsed (a failed check when it is not). */
+static inline cns_election *load_election(const char *dir)
+{
+    char path[256];
+    size_t len;
+    cns_election *e = NULL;
+    cns_diag diag = {{0}};
+    snprintf(path, sizeof path, "%s/election.json", dir);
+    char *bytes = read_file(path, &len, 1);
+    CHECK(bytes != NULL);
+    if (bytes != NULL)
+        CHECK_OK(cns_election_parse(&e, bytes, len, &diag));
+    free(bytes);
+    return e;
 }
 
 #endif
